@@ -1,0 +1,33 @@
+/**
+ * The `argus` command line. Each command lives in its own file under commands/ and registers
+ * itself on the program given to it; this file only lists them.
+ * Exit codes: 0 ok, 1 problem found, 2 bad usage or config.
+ */
+import { Command, CommanderError } from 'commander';
+import { isArgusError } from '../core/index.ts';
+
+const program = new Command();
+program
+  .name('argus')
+  .description('Centralized, tamper-evident logging and security monitoring for containers and Kubernetes')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const commands: Array<(p: Command) => void> = [];
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (isArgusError(e)) {
+    process.stderr.write(`argus: ${e.message}\n`);
+    process.exit(e.code === 'BAD_CONFIG' || e.code === 'BAD_REQUEST' || e.code === 'QUERY_SYNTAX' || e.code === 'QUERY_FIELD' ? 2 : 1);
+  }
+  process.stderr.write(`argus: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+}

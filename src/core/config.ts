@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ArgusError } from './errors.ts';
+
+/** Validates a config value against a zod schema; a bad field throws BAD_CONFIG naming its path. */
+export function parseConfig<S extends z.ZodTypeAny>(schema: S, value: unknown, where = 'config'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(root)', message: i.message }));
+  const text = issues.map((i) => `${where}: ${i.path}: ${i.message}`).join('; ');
+  throw new ArgusError('BAD_CONFIG', text, { issues });
+}
+
+const hostPort = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be HOST:PORT');
+
+export const retentionSchema = z
+  .object({
+    /** delete segments whose newest event is older than this (e.g. 30d) */
+    maxAge: z.string().optional(),
+    /** delete oldest segments while the total exceeds this many bytes */
+    maxBytes: z.number().int().positive().optional(),
+    /** per-source overrides */
+    perSource: z
+      .record(
+        z.string(),
+        z.object({ maxAge: z.string().optional(), maxBytes: z.number().int().positive().optional() }).strict(),
+      )
+      .default({}),
+  })
+  .strict();
+
+export const storeConfigSchema = z
+  .object({
+    /** flush the tail into a Parquet segment after this many events */
+    flushEvents: z.number().int().positive().default(100_000),
+    /** ...or after this long */
+    flushInterval: z.string().default('10s'),
+    /** WAL group-commit: max wait before fsync when the batch is small */
+    commitDelayMs: z.number().int().min(0).max(1000).default(2),
+    /** segments smaller than this (rows) are merged by compaction */
+    compactBelowRows: z.number().int().positive().default(50_000),
+    retention: retentionSchema.default({}),
+    /** idempotency keys remembered for this long */
+    dedupWindow: z.string().default('24h'),
+  })
+  .strict();
+
+export const serverConfigSchema = z
+  .object({
+    listen: hostPort.default('127.0.0.1:7400'),
+    data: z.string().default('./data'),
+    /** max HTTP body in bytes for ingest endpoints */
+    bodyLimit: z.number().int().positive().default(12 * 1024 * 1024),
+    /** max events kept in one in-flight ingest queue before 503 */
+    maxPendingEvents: z.number().int().positive().default(500_000),
+    store: storeConfigSchema.default({}),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** component sections (sources, rules, alerting...) owned by later issues */
+    components: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
+export function splitHostPort(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
+}

@@ -1,0 +1,60 @@
+/** Stable error codes; clients and tests match on these, never on messages. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'BAD_JSON'
+  | 'BAD_EVENT'
+  | 'BODY_TOO_LARGE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'QUERY_SYNTAX'
+  | 'QUERY_FIELD'
+  | 'BAD_CONFIG'
+  | 'BAD_RULE'
+  | 'STORE_CLOSED'
+  | 'STORE_IO'
+  | 'OVERLOADED'
+  | 'INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  BAD_JSON: 400,
+  BAD_EVENT: 400,
+  BODY_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  QUERY_SYNTAX: 400,
+  QUERY_FIELD: 400,
+  BAD_CONFIG: 400,
+  BAD_RULE: 400,
+  STORE_CLOSED: 503,
+  STORE_IO: 500,
+  OVERLOADED: 503,
+  INTERNAL: 500,
+};
+
+/** The one error base of Argus: a stable `code`, an HTTP status, optional details. */
+export class ArgusError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ArgusError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = details;
+  }
+}
+
+export function isArgusError(e: unknown): e is ArgusError {
+  return e instanceof ArgusError;
+}
+
+/** Outcome of an operation that can be retried, as in opentelemetry-js. */
+export type Outcome<T = void> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'retry'; error: ArgusError }
+  | { kind: 'fail'; error: ArgusError };

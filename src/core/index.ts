@@ -1,0 +1,18 @@
+export { EVENT_COLUMNS, COLUMN_TYPES } from './log-event.ts';
+export type { LogEvent, LogEventInput, PromotedFields, EventColumn, ColumnType } from './log-event.ts';
+export { SEVERITY, severityFromText, severityText, severityFromSyslog } from './severity.ts';
+export { newId, idTime } from './ids.ts';
+export { ArgusError, isArgusError } from './errors.ts';
+export type { ErrorCode, Outcome } from './errors.ts';
+export { parseDuration, parseTime, parseRfc3339Nanos } from './time.ts';
+export {
+  parseConfig,
+  serverConfigSchema,
+  storeConfigSchema,
+  retentionSchema,
+  splitHostPort,
+} from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig } from './config.ts';
+export { fieldName } from './query-plan.ts';
+export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
+export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';

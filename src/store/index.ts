@@ -1,0 +1,12 @@
+export type {
+  Store,
+  StoreQuery,
+  QueryResult,
+  QueryStats,
+  AppendResult,
+  SegmentInfo,
+  StoreStats,
+  RetentionReport,
+  CompactionReport,
+  StoreListener,
+} from './types.ts';

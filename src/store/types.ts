@@ -1,0 +1,92 @@
+/**
+ * The Store seam. The embedded store (WAL + DuckDB tail + Parquet segments) implements it today;
+ * a ClickHouse store must be able to implement it unchanged, so nothing here assumes one
+ * process owns the data (no in-process handles leak through this interface).
+ */
+import type { LogEvent, QueryPlan } from '../core/index.ts';
+
+export interface AppendResult {
+  /** events newly stored (durable when append resolves) */
+  accepted: number;
+  /** events skipped because their dedupKey was already stored */
+  duplicates: number;
+  /** the stored events, in input order (duplicates excluded) */
+  stored: LogEvent[];
+}
+
+export interface StoreQuery {
+  plan: QueryPlan;
+  /** inclusive lower bound on ts (ms) */
+  from?: number;
+  /** exclusive upper bound on ts (ms) */
+  to?: number;
+  /** max rows returned (events or table rows) */
+  limit: number;
+}
+
+export interface QueryStats {
+  elapsedMs: number;
+  segmentsScanned: number;
+  segmentsPruned: number;
+  tailRows: number;
+}
+
+export type QueryResult =
+  | { kind: 'events'; events: LogEvent[]; stats: QueryStats }
+  | { kind: 'table'; columns: string[]; rows: unknown[][]; stats: QueryStats };
+
+export interface SegmentInfo {
+  id: string;
+  path: string;
+  source: string;
+  partition: string;
+  minTs: number;
+  maxTs: number;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  createdAt: number;
+}
+
+export interface StoreStats {
+  tailRows: number;
+  walBytes: number;
+  segments: number;
+  segmentBytes: number;
+  segmentRows: number;
+  /** frames cut from a torn/corrupt WAL tail since start */
+  walTornFrames: number;
+  walTornBytes: number;
+  duplicatesSkipped: number;
+  bySource: Record<string, { rows: number; bytes: number; segments: number }>;
+}
+
+export interface RetentionReport {
+  deletedSegments: number;
+  deletedRows: number;
+  deletedBytes: number;
+}
+
+export interface CompactionReport {
+  merged: number;
+  created: number;
+}
+
+export type StoreListener = (events: LogEvent[]) => void;
+
+export interface Store {
+  /** open files, replay the WAL; safe to call once */
+  start(): Promise<void>;
+  /** make a batch durable (fsynced WAL) and queryable; resolves only then */
+  append(events: LogEvent[]): Promise<AppendResult>;
+  query(q: StoreQuery): Promise<QueryResult>;
+  /** called with each batch after it is durable (live tail, detection) */
+  subscribe(listener: StoreListener): () => void;
+  stats(): Promise<StoreStats>;
+  /** write the tail into segments now */
+  flush(): Promise<void>;
+  applyRetention(now?: number): Promise<RetentionReport>;
+  compact(): Promise<CompactionReport>;
+  /** flush-free close: the WAL already holds everything; safe twice and without start */
+  stop(): Promise<void>;
+}
