@@ -5,6 +5,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isArgusError } from '../core/index.ts';
+import { registerServerCommand } from './commands/server.ts';
+import { registerQueryCommand } from './commands/query.ts';
+import { registerTailCommand } from './commands/tail.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 
 const program = new Command();
 program
@@ -14,7 +18,12 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-const commands: Array<(p: Command) => void> = [];
+const commands: Array<(p: Command) => void> = [
+  registerServerCommand,
+  registerQueryCommand,
+  registerTailCommand,
+  registerDemoCommand,
+];
 
 for (const register of commands) register(program);
 

@@ -2,6 +2,7 @@ export { EVENT_COLUMNS, COLUMN_TYPES } from './log-event.ts';
 export type { LogEvent, LogEventInput, PromotedFields, EventColumn, ColumnType } from './log-event.ts';
 export { SEVERITY, severityFromText, severityText, severityFromSyslog } from './severity.ts';
 export { newId, idTime } from './ids.ts';
+export { finalizeEvent } from './finalize.ts';
 export { ArgusError, isArgusError } from './errors.ts';
 export type { ErrorCode, Outcome } from './errors.ts';
 export { parseDuration, parseTime, parseRfc3339Nanos } from './time.ts';

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { LogEventInput } from '../core/index.ts';
+import type { AppendResult, Store } from '../store/index.ts';
+import type { Metrics } from './metrics.ts';
+
+/** What the HTTP layer needs; app.ts builds it. */
+export interface ApiDeps {
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  /** finalize + make durable + hand to detection; resolves after the batch is durable */
+  ingest(events: LogEventInput[]): Promise<AppendResult>;
+  bodyLimit: number;
+  /** true once the store has replayed its WAL */
+  isReady(): boolean;
+}

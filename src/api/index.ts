@@ -1,0 +1,7 @@
+export { buildServer } from './server.ts';
+export type { RouteRegistrar } from './server.ts';
+export { createMetrics } from './metrics.ts';
+export type { Metrics } from './metrics.ts';
+export type { ApiDeps } from './deps.ts';
+export { respondToBatch } from './routes/batch-response.ts';
+export { timeRange } from './routes/query.ts';

@@ -1,0 +1,45 @@
+/** Prometheus metrics of one server instance (its own registry, so tests can run several servers). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  ingested: Counter<'source'>;
+  rejected: Counter<'reason'>;
+  dropped: Counter<'reason'>;
+  duplicates: Counter;
+  httpRequests: Counter<'route' | 'status'>;
+  queryLatency: Histogram<'kind'>;
+  walBytes: Gauge;
+  segments: Gauge;
+  segmentBytes: Gauge;
+  tailRows: Gauge;
+  walTornFrames: Gauge;
+  tailClients: Gauge;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'argus_process_' });
+  const r = [registry];
+  return {
+    registry,
+    ingested: new Counter({ name: 'argus_events_ingested_total', help: 'Events stored durably', labelNames: ['source'], registers: r }),
+    rejected: new Counter({ name: 'argus_events_rejected_total', help: 'Events or requests rejected as bad input', labelNames: ['reason'], registers: r }),
+    dropped: new Counter({ name: 'argus_events_dropped_total', help: 'Events dropped by a bounded queue', labelNames: ['reason'], registers: r }),
+    duplicates: new Counter({ name: 'argus_events_duplicate_total', help: 'Events skipped by idempotency keys', registers: r }),
+    httpRequests: new Counter({ name: 'argus_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: r }),
+    queryLatency: new Histogram({
+      name: 'argus_query_duration_seconds',
+      help: 'Query latency',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    }),
+    walBytes: new Gauge({ name: 'argus_wal_bytes', help: 'Bytes in the write-ahead log', registers: r }),
+    segments: new Gauge({ name: 'argus_segments', help: 'Live Parquet segments', registers: r }),
+    segmentBytes: new Gauge({ name: 'argus_segment_bytes', help: 'Bytes in live segments', registers: r }),
+    tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Events in the in-memory tail', registers: r }),
+    walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
+    tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
+  };
+}

@@ -1,0 +1,18 @@
+/** POST /api/v1/events: generic events as a JSON array, one object, or NDJSON. */
+import type { FastifyInstance } from 'fastify';
+import { ArgusError } from '../../core/index.ts';
+import { decodeGenericEvents } from '../../transforms/generic/index.ts';
+import type { ApiDeps } from '../deps.ts';
+import { respondToBatch } from './batch-response.ts';
+
+export function registerEventRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.post('/api/v1/events', async (req, reply) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    if (body.trim().length === 0) throw new ArgusError('BAD_JSON', 'body is empty: send a JSON array, a JSON object or NDJSON');
+    const decoded = decodeGenericEvents(body, Date.now());
+    if (decoded.errors.length === 1 && decoded.errors[0]!.index === -1) {
+      throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
+    }
+    return respondToBatch(reply, deps, decoded.events, decoded.errors);
+  });
+}

@@ -1,0 +1,38 @@
+/** The Fastify server: content parsers, error mapping, routes. Listening is the caller's job. */
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ApiDeps } from './deps.ts';
+import { makeErrorHandler } from './errors.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerQueryRoutes } from './routes/query.ts';
+import { registerTailRoutes } from './routes/tail.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+
+export type RouteRegistrar = (app: FastifyInstance, deps: ApiDeps) => void;
+
+export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimit,
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+  // Bodies are decoded by our own decoders (clear per-event errors), so take them as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.bodyLimit }, (_req, body, done) => {
+    done(null, body);
+  });
+  app.setErrorHandler(makeErrorHandler(deps.metrics));
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+  });
+  registerHealthRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  registerQueryRoutes(app, deps);
+  registerTailRoutes(app, deps);
+  for (const r of extraRoutes) r(app, deps);
+  return app;
+}

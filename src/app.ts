@@ -1,0 +1,85 @@
+/**
+ * Composition root: config -> logger -> store -> pipeline -> HTTP. Nothing else wires components.
+ */
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { LogEventInput, ServerConfig } from './core/index.ts';
+import { finalizeEvent, parseConfig, serverConfigSchema, splitHostPort } from './core/index.ts';
+import type { AppendResult, Store } from './store/index.ts';
+import { createEmbeddedStore } from './store/embedded/index.ts';
+import { buildServer, createMetrics } from './api/index.ts';
+import type { Metrics } from './api/index.ts';
+
+export interface App {
+  config: ServerConfig;
+  logger: Logger;
+  store: Store;
+  metrics: Metrics;
+  http: FastifyInstance;
+  /** finalize, store durably, then run what sits on the stream */
+  ingest(events: LogEventInput[]): Promise<AppendResult>;
+  /** open the store (replays the WAL) and listen; returns the base URL */
+  start(): Promise<string>;
+  /** stop listening and close the store; safe twice */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** false to skip process-level default metrics (tests running several apps) */
+  defaultMetrics?: boolean;
+}
+
+export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
+  const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } });
+  const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  const store = createEmbeddedStore({ dataDir: config.data, config: config.store, logger: logger.child({ component: 'store' }) });
+  let ready = false;
+  let stopped = false;
+
+  async function ingest(inputs: LogEventInput[]): Promise<AppendResult> {
+    const now = Date.now();
+    const events = inputs.map((e) => finalizeEvent(e, now));
+    const r = await store.append(events);
+    if (r.duplicates > 0) metrics.duplicates.inc(r.duplicates);
+    const bySource = new Map<string, number>();
+    for (const e of r.stored) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
+    for (const [source, n] of bySource) metrics.ingested.inc({ source }, n);
+    return r;
+  }
+
+  const http = buildServer({
+    store,
+    metrics,
+    logger,
+    ingest,
+    bodyLimit: config.bodyLimit,
+    isReady: () => ready,
+  });
+
+  return {
+    config,
+    logger,
+    store,
+    metrics,
+    http,
+    ingest,
+    async start() {
+      await store.start();
+      ready = true;
+      const { host, port } = splitHostPort(config.listen);
+      const url = await http.listen({ host, port });
+      logger.info({ url, data: config.data }, 'Argus is listening');
+      return url;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      ready = false;
+      await http.close();
+      await store.stop();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { createApp } from '../../app.ts';
+import { loadServerConfig } from '../load-config.ts';
+
+/** Runs until SIGINT/SIGTERM; a second signal exits at once. */
+export async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (): void => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      stop().then(resolve, (e: unknown) => {
+        process.stderr.write(`argus: stop failed: ${String(e)}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('Run the Argus server with the embedded store')
+    .option('--data <dir>', 'data directory', undefined)
+    .option('--listen <host:port>', 'listen address (default 127.0.0.1:7400)')
+    .option('--config <file>', 'config file (YAML or JSON)')
+    .action(async (opts: { data?: string; listen?: string; config?: string }) => {
+      const app = createApp(loadServerConfig(opts));
+      const url = await app.start();
+      process.stderr.write(`Argus server listening on ${url} (data: ${app.config.data})\n`);
+      await runUntilSignal(() => app.stop());
+    });
+}

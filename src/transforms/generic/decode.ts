@@ -1,0 +1,162 @@
+/**
+ * Decodes the generic ingest format of `POST /api/v1/events`: a JSON array, a single JSON object,
+ * or NDJSON. Each event is validated on its own; a bad event is reported by index with the field
+ * that is wrong and never drops its neighbours.
+ */
+import { z } from 'zod';
+import type { LogEventInput } from '../../core/index.ts';
+import { parseRfc3339Nanos, severityFromText } from '../../core/index.ts';
+
+export interface DecodeError {
+  index: number;
+  field?: string;
+  message: string;
+}
+
+export interface DecodeResult {
+  events: LogEventInput[];
+  errors: DecodeError[];
+}
+
+const str = z.string().max(64 * 1024);
+const optStr = str.optional();
+
+const genericEventSchema = z
+  .object({
+    ts: z.union([z.number().finite().nonnegative(), z.string()]).optional(),
+    timestamp: z.union([z.number().finite().nonnegative(), z.string()]).optional(),
+    source: z.string().min(1).max(64).regex(/^[a-z0-9_.-]+$/i, 'must be letters, digits, _ . -').optional(),
+    cluster: optStr,
+    node: optStr,
+    namespace: optStr,
+    pod: optStr,
+    container: optStr,
+    stream: optStr,
+    severityNumber: z.number().int().min(0).max(24).optional(),
+    severityText: optStr,
+    severity: optStr,
+    level: optStr,
+    message: z.string().optional(),
+    msg: z.string().optional(),
+    user: optStr,
+    groups: z.array(str).optional(),
+    verb: optStr,
+    resource: optStr,
+    subresource: optStr,
+    apiGroup: optStr,
+    objectNamespace: optStr,
+    objectName: optStr,
+    code: z.number().int().min(0).max(999).optional(),
+    sourceIp: optStr,
+    userAgent: optStr,
+    stage: optStr,
+    auditId: optStr,
+    decision: optStr,
+    reason: optStr,
+    impersonatedUser: optStr,
+    dedupKey: z.string().min(1).max(512).optional(),
+    attrs: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+type GenericEvent = z.infer<typeof genericEventSchema>;
+
+const KNOWN = new Set(Object.keys(genericEventSchema.shape));
+
+function toTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
+  if (typeof v === 'number') {
+    // seconds (10 digits), ms (13), µs (16), ns (19)
+    if (v < 1e11) return { ts: Math.round(v * 1000) };
+    if (v < 1e14) return { ts: Math.trunc(v) };
+    if (v < 1e17) return { ts: Math.trunc(v / 1000) };
+    return { ts: Math.trunc(v / 1e6) };
+  }
+  const r = parseRfc3339Nanos(v);
+  if (r) return r;
+  const t = Date.parse(v);
+  if (!Number.isNaN(t) && /^\d{4}-/.test(v)) return { ts: t };
+  return { index: -1, field, message: `${field}: "${v.slice(0, 64)}" is not an RFC3339 time or epoch number` };
+}
+
+function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInput } | { err: DecodeError } {
+  const timeIn = e.ts ?? e.timestamp;
+  let ts = now;
+  let tsNanos: number | undefined;
+  if (timeIn !== undefined) {
+    const t = toTime(timeIn, e.ts !== undefined ? 'ts' : 'timestamp');
+    if ('message' in t) return { err: { ...t, index } };
+    ts = t.ts;
+    tsNanos = t.tsNanos;
+  }
+  const attrs: Record<string, unknown> = { ...(e.attrs ?? {}) };
+  for (const [k, v] of Object.entries(e)) if (!KNOWN.has(k)) attrs[k] = v;
+  const sevText = e.severityText ?? e.severity ?? e.level;
+  const out: LogEventInput = {
+    ts,
+    source: e.source ?? 'generic',
+    message: e.message ?? e.msg ?? '',
+    attrs,
+    severityNumber: e.severityNumber ?? severityFromText(sevText),
+  };
+  if (tsNanos) out.tsNanos = tsNanos;
+  if (sevText !== undefined) out.severityText = sevText;
+  const copy = [
+    'cluster', 'node', 'namespace', 'pod', 'container', 'stream', 'user', 'groups', 'verb', 'resource',
+    'subresource', 'apiGroup', 'objectNamespace', 'objectName', 'code', 'sourceIp', 'userAgent', 'stage',
+    'auditId', 'decision', 'reason', 'impersonatedUser', 'dedupKey',
+  ] as const;
+  for (const k of copy) if (e[k] !== undefined) (out as Record<string, unknown>)[k] = e[k];
+  return { ok: out };
+}
+
+function validateOne(value: unknown, index: number, now: number, out: DecodeResult): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    out.errors.push({ index, message: 'event must be a JSON object' });
+    return;
+  }
+  const r = genericEventSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.join('.');
+    out.errors.push({ index, field, message: `${field || 'event'}: ${issue.message}` });
+    return;
+  }
+  const ev = convert(r.data, index, now);
+  if ('err' in ev) out.errors.push(ev.err);
+  else out.events.push(ev.ok);
+}
+
+/** Decodes a body. `index` in errors is the event's position (array index, or NDJSON line number from 0). */
+export function decodeGenericEvents(body: string, now: number = Date.now()): DecodeResult {
+  const out: DecodeResult = { events: [], errors: [] };
+  const text = body.trim();
+  if (text.length === 0) return out;
+  if (text.startsWith('[')) {
+    let arr: unknown;
+    try {
+      arr = JSON.parse(text);
+    } catch (e) {
+      out.errors.push({ index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
+      return out;
+    }
+    (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out));
+    return out;
+  }
+  const lines = text.split('\n');
+  let index = 0;
+  for (const line of lines) {
+    const l = line.trim();
+    if (l.length === 0) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(l);
+    } catch (e) {
+      out.errors.push({ index, message: `line ${index + 1} is not valid JSON: ${(e as Error).message}` });
+      index++;
+      continue;
+    }
+    validateOne(v, index, now, out);
+    index++;
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export { decodeGenericEvents } from './decode.ts';
+export type { DecodeError, DecodeResult } from './decode.ts';
