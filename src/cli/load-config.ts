@@ -23,6 +23,7 @@ export function loadServerConfig(opts: { config?: string; data?: string; listen?
     }
     cfg = (v as Record<string, unknown>) ?? {};
   }
+  if (process.env.ARGUS_LOG_LEVEL && cfg.logLevel === undefined) cfg.logLevel = process.env.ARGUS_LOG_LEVEL;
   if (opts.data) cfg.data = opts.data;
   if (opts.listen) cfg.listen = opts.listen;
   return cfg;
