@@ -4,11 +4,12 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { LogEventInput, ServerConfig } from './core/index.ts';
-import { finalizeEvent, parseConfig, serverConfigSchema, splitHostPort } from './core/index.ts';
+import { readFileSync } from 'node:fs';
+import type { LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
+import { ArgusError, finalizeEvent, parseConfig, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { AppendResult, Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
-import { buildServer, createMetrics } from './api/index.ts';
+import { buildServer, createMetrics, makeK8sAuditRoutes } from './api/index.ts';
 import type { Metrics } from './api/index.ts';
 
 export interface App {
@@ -29,6 +30,21 @@ export interface AppOptions {
   logger?: Logger;
   /** false to skip process-level default metrics (tests running several apps) */
   defaultMetrics?: boolean;
+}
+
+function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
+  const read = (path: string, field: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new ArgusError('BAD_CONFIG', `server config: tls.${field}: cannot read ${path}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    key: read(t.keyFile, 'keyFile'),
+    cert: read(t.certFile, 'certFile'),
+    ...(t.clientCaFile ? { ca: read(t.clientCaFile, 'clientCaFile') } : {}),
+  };
 }
 
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
@@ -57,7 +73,8 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ingest,
     bodyLimit: config.bodyLimit,
     isReady: () => ready,
-  });
+    ...(config.tls ? { tls: readTls(config.tls) } : {}),
+  }, [makeK8sAuditRoutes(config.k8sAudit)]);
 
   return {
     config,

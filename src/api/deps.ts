@@ -11,6 +11,8 @@ export interface ApiDeps {
   /** finalize + make durable + hand to detection; resolves after the batch is durable */
   ingest(events: LogEventInput[]): Promise<AppendResult>;
   bodyLimit: number;
+  /** PEM material for HTTPS (and mTLS when ca is set) */
+  tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** true once the store has replayed its WAL */
   isReady(): boolean;
 }

@@ -5,3 +5,4 @@ export type { Metrics } from './metrics.ts';
 export type { ApiDeps } from './deps.ts';
 export { respondToBatch } from './routes/batch-response.ts';
 export { timeRange } from './routes/query.ts';
+export { makeK8sAuditRoutes } from './routes/k8s-audit.ts';

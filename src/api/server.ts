@@ -16,10 +16,19 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
     disableRequestLogging: true,
     bodyLimit: deps.bodyLimit,
     trustProxy: false,
+    ...(deps.tls
+      ? {
+          https: {
+            key: deps.tls.key,
+            cert: deps.tls.cert,
+            ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: false } : {}),
+          },
+        }
+      : {}),
   }) as unknown as FastifyInstance;
   // Bodies are decoded by our own decoders (clear per-event errors), so take them as text.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.bodyLimit }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     done(null, body);
   });
   app.setErrorHandler(makeErrorHandler(deps.metrics));

@@ -46,15 +46,41 @@ export const storeConfigSchema = z
   })
   .strict();
 
+export const auditWebhookConfigSchema = z
+  .object({
+    /** max body of one webhook request (the apiserver's batches can be large) */
+    bodyLimit: z.number().int().positive().default(12 * 1024 * 1024),
+    /** bearer tokens, each bound to the cluster it authenticates; empty = no token auth */
+    tokens: z
+      .array(z.object({ token: z.string().min(16, 'tokens must be at least 16 characters'), cluster: z.string().min(1) }).strict())
+      .default([]),
+    /** client certificates (mTLS, needs server `tls.clientCa`): subject CN -> the cluster it authenticates */
+    clientCerts: z.array(z.object({ commonName: z.string().min(1), cluster: z.string().min(1) }).strict()).default([]),
+    /** with tokens or client certs configured, also accept unauthenticated requests (cluster from ?cluster=) */
+    allowUnauthenticated: z.boolean().default(false),
+  })
+  .strict();
+
+export const tlsConfigSchema = z
+  .object({
+    certFile: z.string(),
+    keyFile: z.string(),
+    /** CA that signs client certificates; enables mTLS (certificates are requested, verified per route) */
+    clientCaFile: z.string().optional(),
+  })
+  .strict();
+
 export const serverConfigSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:7400'),
+    tls: tlsConfigSchema.optional(),
     data: z.string().default('./data'),
     /** max HTTP body in bytes for ingest endpoints */
     bodyLimit: z.number().int().positive().default(12 * 1024 * 1024),
     /** max events kept in one in-flight ingest queue before 503 */
     maxPendingEvents: z.number().int().positive().default(500_000),
     store: storeConfigSchema.default({}),
+    k8sAudit: auditWebhookConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** component sections (sources, rules, alerting...) owned by later issues */
     components: z.record(z.string(), z.unknown()).default({}),
@@ -63,6 +89,8 @@ export const serverConfigSchema = z
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type TlsConfig = z.infer<typeof tlsConfigSchema>;
+export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export function splitHostPort(listen: string): { host: string; port: number } {

@@ -11,9 +11,11 @@ export {
   serverConfigSchema,
   storeConfigSchema,
   retentionSchema,
+  auditWebhookConfigSchema,
+  tlsConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';

@@ -5,11 +5,27 @@
  */
 import type { EventColumn } from './log-event.ts';
 
-/** A top-level column, or a path into `attrs` (`attrs.objectRef.name` -> ['objectRef','name']). */
-export type FieldRef = { kind: 'column'; name: EventColumn } | { kind: 'attr'; path: string[] };
+/**
+ * A top-level column, a path into `attrs` (`attrs.objectRef.name` -> ['objectRef','name']), or a
+ * column produced by an earlier `stats`/`timechart`/`fields` stage (`count`, `dc(user)`, an `as`
+ * alias; only valid in stages after one of those, never in the event filter).
+ */
+export type FieldRef =
+  | { kind: 'column'; name: EventColumn }
+  | { kind: 'attr'; path: string[] }
+  | { kind: 'output'; name: string };
 
 export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
+/**
+ * Semantics every renderer and the JS evaluator share (see src/query/evaluate.ts):
+ * - a field holds a list of values: a scalar column one (none when null), `groups` its
+ *   elements, an attrs path its JSON array elements or its one scalar (objects as JSON text);
+ *   a leaf matches when ANY value matches, and is false (never null) when there is none;
+ * - text matching is case-insensitive (lower-cased both sides), `*` = any sequence;
+ * - numeric columns compare numerically; `match` on them needs a numeric value unless wildcard;
+ * - `cmp` with a number on text values compares only values that look like numbers.
+ */
 export type Filter =
   | { op: 'true' }
   | { op: 'and'; args: Filter[] }
@@ -38,10 +54,14 @@ export interface Agg {
 
 export type Stage =
   | { op: 'stats'; aggs: Agg[]; by: FieldRef[] }
+  /** spanMs 0 = automatic (about 100 buckets over the queried range, 1m without one) */
   | { op: 'timechart'; spanMs: number; aggs: Agg[]; by?: FieldRef }
-  | { op: 'sort'; keys: { name: string; desc: boolean }[] }
+  /** events mode keys are event fields; after stats/timechart/fields they are `output` refs */
+  | { op: 'sort'; keys: { field: FieldRef; desc: boolean }[] }
   | { op: 'head'; n: number }
-  | { op: 'fields'; fields: FieldRef[] };
+  | { op: 'fields'; fields: FieldRef[] }
+  /** filter rows of the previous stage (after stats: on `output` refs, e.g. count>10) */
+  | { op: 'where'; filter: Filter };
 
 export interface QueryPlan {
   filter: Filter;
@@ -50,5 +70,6 @@ export interface QueryPlan {
 
 /** Display name of a field ref: `user`, `attrs.objectRef.name`. */
 export function fieldName(f: FieldRef): string {
-  return f.kind === 'column' ? f.name : `attrs.${f.path.join('.')}`;
+  if (f.kind === 'attr') return `attrs.${f.path.join('.')}`;
+  return f.name;
 }

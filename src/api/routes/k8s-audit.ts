@@ -1,0 +1,76 @@
+/**
+ * The Kubernetes audit webhook backend: `POST /k8s-audit` (Falco's path, so existing webhook
+ * kubeconfigs work) and `POST /api/v1/ingest/k8s-audit`. Answers 2xx only after the batch is
+ * durable: the apiserver retries non-2xx and then drops, so our ack is the only guarantee.
+ * Duplicate deliveries are idempotent on (cluster, auditID, stage) through the store's dedupKey.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditWebhookConfig } from '../../core/index.ts';
+import { ArgusError } from '../../core/index.ts';
+import { decodeAuditPayload } from '../../sources/k8s-audit/index.ts';
+import type { ApiDeps } from '../deps.ts';
+import { respondToBatch } from './batch-response.ts';
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The cluster comes from the credential, or `?cluster=` when that is allowed; never from the payload. */
+export function resolveCluster(req: FastifyRequest, cfg: AuditWebhookConfig): string | undefined {
+  const q = (req.query as Record<string, string | undefined>).cluster;
+  if (q !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(q)) {
+    throw new ArgusError('BAD_REQUEST', 'cluster: must be 1-128 letters, digits, dot, underscore or dash', { field: 'cluster' });
+  }
+  if (cfg.tokens.length === 0 && cfg.clientCerts.length === 0) return q;
+  const bound = boundCluster(req, cfg);
+  if (bound === undefined) {
+    if (cfg.allowUnauthenticated) return q;
+    throw new ArgusError('UNAUTHORIZED', 'authentication required: a bearer token (Authorization: Bearer <token>) or a client certificate');
+  }
+  if (q !== undefined && q !== bound) {
+    throw new ArgusError('FORBIDDEN', `cluster: this credential is bound to cluster "${bound}", not "${q}"`, { field: 'cluster' });
+  }
+  return bound;
+}
+
+/** The cluster bound to the request's credential; undefined when it presents none; throws when it is wrong. */
+function boundCluster(req: FastifyRequest, cfg: AuditWebhookConfig): string | undefined {
+  const socket = req.raw.socket as TLSSocket;
+  if (cfg.clientCerts.length > 0 && typeof socket.getPeerCertificate === 'function') {
+    const cert = socket.getPeerCertificate();
+    if (cert && cert.subject) {
+      if (!socket.authorized) throw new ArgusError('UNAUTHORIZED', `client certificate rejected: ${String(socket.authorizationError)}`);
+      const cn = Array.isArray(cert.subject.CN) ? cert.subject.CN[0] : cert.subject.CN;
+      const hit = cfg.clientCerts.find((c) => c.commonName === cn);
+      if (!hit) throw new ArgusError('FORBIDDEN', `client certificate CN "${cn}" is not bound to a cluster`);
+      return hit.cluster;
+    }
+  }
+  const auth = req.headers.authorization;
+  if (auth === undefined || cfg.tokens.length === 0) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  const hit = m ? cfg.tokens.find((t) => sameToken(t.token, m[1]!)) : undefined;
+  if (!hit) throw new ArgusError('UNAUTHORIZED', 'invalid bearer token');
+  return hit.cluster;
+}
+
+export function makeK8sAuditRoutes(cfg: AuditWebhookConfig) {
+  return (app: FastifyInstance, deps: ApiDeps): void => {
+    const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      const cluster = resolveCluster(req, cfg);
+      const body = typeof req.body === 'string' ? req.body : '';
+      if (body.trim().length === 0) throw new ArgusError('BAD_JSON', 'body is empty: send an audit.k8s.io EventList');
+      const decoded = decodeAuditPayload(body, { cluster, receivedAt: Date.now() });
+      const whole = decoded.errors.find((e) => e.index === -1);
+      if (whole && decoded.events.length === 0) throw new ArgusError('BAD_JSON', whole.message, whole.field ? { field: whole.field } : undefined);
+      return respondToBatch(reply, deps, decoded.events, decoded.errors);
+    };
+    for (const url of ['/k8s-audit', '/api/v1/ingest/k8s-audit']) {
+      app.post(url, { bodyLimit: cfg.bodyLimit }, handler);
+    }
+  };
+}
