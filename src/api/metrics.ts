@@ -7,6 +7,7 @@ export interface Metrics {
   rejected: Counter<'reason'>;
   dropped: Counter<'reason'>;
   duplicates: Counter;
+  redactions: Counter;
   httpRequests: Counter<'route' | 'status'>;
   queryLatency: Histogram<'kind'>;
   walBytes: Gauge;
@@ -27,6 +28,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     rejected: new Counter({ name: 'argus_events_rejected_total', help: 'Events or requests rejected as bad input', labelNames: ['reason'], registers: r }),
     dropped: new Counter({ name: 'argus_events_dropped_total', help: 'Events dropped by a bounded queue', labelNames: ['reason'], registers: r }),
     duplicates: new Counter({ name: 'argus_events_duplicate_total', help: 'Events skipped by idempotency keys', registers: r }),
+    redactions: new Counter({ name: 'argus_redactions_total', help: 'Secret values redacted at ingest', registers: r }),
     httpRequests: new Counter({ name: 'argus_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: r }),
     queryLatency: new Histogram({
       name: 'argus_query_duration_seconds',

@@ -9,6 +9,7 @@ import { registerServerCommand } from './commands/server.ts';
 import { registerQueryCommand } from './commands/query.ts';
 import { registerTailCommand } from './commands/tail.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ const commands: Array<(p: Command) => void> = [
   registerQueryCommand,
   registerTailCommand,
   registerDemoCommand,
+  registerIngestCommand,
 ];
 
 for (const register of commands) register(program);

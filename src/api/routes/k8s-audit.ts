@@ -65,8 +65,10 @@ export function makeK8sAuditRoutes(cfg: AuditWebhookConfig) {
       const body = typeof req.body === 'string' ? req.body : '';
       if (body.trim().length === 0) throw new ArgusError('BAD_JSON', 'body is empty: send an audit.k8s.io EventList');
       const decoded = decodeAuditPayload(body, { cluster, receivedAt: Date.now() });
-      const whole = decoded.errors.find((e) => e.index === -1);
-      if (whole && decoded.events.length === 0) throw new ArgusError('BAD_JSON', whole.message, whole.field ? { field: whole.field } : undefined);
+      if (decoded.events.length === 0 && decoded.format === 'unknown' && decoded.errors.length === 1) {
+        throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
+      }
+      if (decoded.redactions > 0) deps.metrics.redactions.inc(decoded.redactions);
       return respondToBatch(reply, deps, decoded.events, decoded.errors);
     };
     for (const url of ['/k8s-audit', '/api/v1/ingest/k8s-audit']) {
