@@ -14,3 +14,4 @@ export { generatePolicy, PROFILES } from './generate.ts';
 export type { Profile } from './generate.ts';
 export { webhookConfig, webhookEndpoint, WEBHOOK_PATH } from './webhook-config.ts';
 export type { WebhookOptions, WebhookConfig } from './webhook-config.ts';
+export { parseAttributesList, requestAttributesSchema } from './attributes.ts';

@@ -15,6 +15,9 @@ export interface WebhookOptions {
   caFile?: string;
   /** bearer token Argus expects on /k8s-audit */
   token?: string;
+  /** client certificate and key, when Argus binds clusters by certificate CN (mTLS) */
+  clientCertFile?: string;
+  clientKeyFile?: string;
   clusterName: string;
   /** where the files will live on the control-plane node */
   policyPath?: string;
@@ -42,6 +45,9 @@ export function webhookEndpoint(url: string, clusterName: string): string {
     throw new ArgusError('BAD_REQUEST', `--url: not a URL: ${url}`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ArgusError('BAD_REQUEST', `--url: must be http(s), got ${u.protocol}`);
+  if (clusterName !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(clusterName)) {
+    throw new ArgusError('BAD_REQUEST', '--cluster: must be 1-128 letters, digits, dot, underscore or dash');
+  }
   if (u.pathname === '' || u.pathname === '/') u.pathname = WEBHOOK_PATH;
   if (clusterName !== '') u.searchParams.set('cluster', clusterName);
   return u.toString();
@@ -63,7 +69,11 @@ function kubeconfig(o: WebhookOptions, endpoint: string): string {
   else if (endpoint.startsWith('https:')) lines.push('      # no CA given: the system trust store verifies the Argus certificate');
   else lines.push('      # WARNING: plain http sends audit events (and the token) unencrypted; use https outside a lab');
   lines.push('users:', '  - name: kube-apiserver');
-  if (o.token) lines.push('    user:', '      # sent as "Authorization: Bearer <token>"', `      token: ${q(o.token)}`);
+  const user: string[] = [];
+  if (o.token) user.push('      # sent as "Authorization: Bearer <token>"', `      token: ${q(o.token)}`);
+  if (o.clientCertFile) user.push('      # client certificate whose CN Argus binds to this cluster', `      client-certificate: ${q(o.clientCertFile)}`);
+  if (o.clientKeyFile) user.push(`      client-key: ${q(o.clientKeyFile)}`);
+  if (user.length > 0) lines.push('    user:', ...user);
   else lines.push('    user: {}');
   lines.push(
     'contexts:',
