@@ -10,6 +10,7 @@ import { registerQueryCommand } from './commands/query.ts';
 import { registerTailCommand } from './commands/tail.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
 
 const program = new Command();
 program
@@ -25,6 +26,7 @@ const commands: Array<(p: Command) => void> = [
   registerTailCommand,
   registerDemoCommand,
   registerIngestCommand,
+  registerPolicyCommands,
 ];
 
 for (const register of commands) register(program);
