@@ -34,7 +34,7 @@ export function decodeAuditPayload(body: string, ctx: DecodeContext): DecodeResu
   const detected = classifyDocument(p.value);
   c.format = detected;
   if (format !== 'auto' && !FORMAT_ACCEPTS[format].includes(detected)) {
-    c.error(0, `body is not a ${format} payload (looks like ${detected})`);
+    c.error(0, `body does not match format "${format}" (looks like ${detected})`);
     return c.result;
   }
   const doc = p.value;

@@ -6,8 +6,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Collector } from './collect.ts';
 import { collectLine } from './eventlist.ts';
@@ -50,14 +50,10 @@ export async function readAuditFile(
 ): Promise<ReadAuditFileSummary> {
   const size = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? MAX_BATCH));
   const ctx = { receivedAt: opts.receivedAt ?? Date.now(), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+  const gz = path.endsWith('.gz') || (await isGzip(path));
   const file = createReadStream(path);
-  let input: Readable = file;
-  if (path.endsWith('.gz') || (await isGzip(path))) {
-    const gunzip = createGunzip();
-    file.on('error', (e) => gunzip.destroy(e));
-    input = file.pipe(gunzip);
-  }
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  const input: Readable = gz ? file.pipe(createGunzip()) : file;
+  if (gz) file.on('error', (e) => input.destroy(e));
   const sum: ReadAuditFileSummary = { lines: 0, events: 0, errors: 0, skipped: 0, redactions: 0, batches: 0 };
   let c = new Collector(ctx, 'ndjson');
   const flush = async (): Promise<void> => {
@@ -71,19 +67,28 @@ export async function readAuditFile(
     c = new Collector(ctx, 'ndjson');
     await onBatch(r);
   };
-  try {
-    for await (const line of rl) {
-      collectLine(c, line, sum.lines++);
-      // a line holding an EventList may add several events at once; keep batches within the limit
-      while (c.result.events.length >= size) {
-        const extra = c.result.events.splice(size);
-        await flush();
-        for (const e of extra) c.push(e);
-      }
+  const line = async (text: string): Promise<void> => {
+    collectLine(c, text.endsWith('\r') ? text.slice(0, -1) : text, sum.lines++);
+    // a line holding an EventList may add several events at once; keep batches within the limit
+    while (c.result.events.length >= size) {
+      const extra = c.result.events.splice(size);
+      await flush();
+      for (const e of extra) c.push(e);
     }
+  };
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  try {
+    for await (const chunk of input) {
+      const text = partial + decoder.write(chunk as Buffer);
+      const parts = text.split('\n');
+      partial = parts.pop() ?? '';
+      for (const p of parts) await line(p);
+    }
+    partial += decoder.end();
+    if (partial !== '') await line(partial);
     await flush();
   } finally {
-    rl.close();
     input.destroy();
     file.destroy();
   }
