@@ -10,3 +10,5 @@ export type {
   CompactionReport,
   StoreListener,
 } from './types.ts';
+export { createEmbeddedStore } from './embedded/index.ts';
+export type { EmbeddedStore, EmbeddedStoreOptions } from './embedded/index.ts';

@@ -57,6 +57,9 @@ export interface StoreStats {
   /** frames cut from a torn/corrupt WAL tail since start */
   walTornFrames: number;
   walTornBytes: number;
+  /** corrupt regions skipped in the middle of WAL files at start (valid frames followed them) */
+  walCorruptFrames?: number;
+  walCorruptBytes?: number;
   duplicatesSkipped: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }

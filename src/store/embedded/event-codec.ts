@@ -1,0 +1,91 @@
+/**
+ * Events in and out of the store: canonical form before the WAL (only known columns, types
+ * coerced, so a WAL frame can always be loaded into the tail), NDJSON encoding, and rows -> LogEvent.
+ */
+import { ArgusError, COLUMN_TYPES, EVENT_COLUMNS } from '../../core/index.ts';
+import type { LogEvent } from '../../core/index.ts';
+
+const INT32_MAX = 2_147_483_647;
+
+function fail(i: number, field: string, why: string): never {
+  throw new ArgusError('BAD_EVENT', `event ${i}: ${field} ${why}`, { index: i, field });
+}
+
+/** A copy of `e` holding only store columns with the stored types; throws BAD_EVENT when it cannot be stored. */
+export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
+  if (e === null || typeof e !== 'object') fail(i, 'event', 'must be an object');
+  const src = e as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const c of EVENT_COLUMNS) {
+    const v = src[c];
+    if (v === undefined || v === null) continue;
+    switch (COLUMN_TYPES[c]) {
+      case 'string':
+        out[c] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(i, c, 'must be a string');
+        break;
+      case 'int':
+      case 'bigint': {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isFinite(n)) fail(i, c, 'must be a number');
+        const t = Math.trunc(n);
+        if (COLUMN_TYPES[c] === 'int' && Math.abs(t) > INT32_MAX) fail(i, c, 'is out of range');
+        if (!Number.isSafeInteger(t)) fail(i, c, 'is out of range');
+        out[c] = t;
+        break;
+      }
+      case 'string[]':
+        if (!Array.isArray(v)) fail(i, c, 'must be an array of strings');
+        out[c] = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+        break;
+      case 'json':
+        if (typeof v !== 'object' || Array.isArray(v)) fail(i, c, 'must be an object');
+        out[c] = v;
+        break;
+    }
+  }
+  if (typeof out.id !== 'string' || out.id === '') fail(i, 'id', 'is required');
+  if (typeof out.source !== 'string' || out.source === '') fail(i, 'source', 'is required');
+  if (out.ts === undefined) fail(i, 'ts', 'is required');
+  if (out.receivedAt === undefined) out.receivedAt = Date.now();
+  if (out.severityNumber === undefined) out.severityNumber = 0;
+  if (out.message === undefined) out.message = '';
+  if (out.attrs === undefined) out.attrs = {};
+  return out as unknown as LogEvent;
+}
+
+/** One JSON line per event (the WAL payload and the tail's load format). */
+export function encodeNdjson(events: readonly LogEvent[]): string {
+  let s = '';
+  for (const e of events) s += JSON.stringify(e) + '\n';
+  return s;
+}
+
+export function decodeNdjson(text: string): LogEvent[] {
+  const out: LogEvent[] = [];
+  for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as LogEvent);
+  return out;
+}
+
+/** A DuckDB result value made plain: BigInt -> number, nested lists/structs converted. */
+export function plainValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = plainValue(x);
+    return o;
+  }
+  return v;
+}
+
+/** A store row (column name -> JS value) back to a LogEvent: attrs parsed, nulls dropped. */
+export function rowToEvent(row: Record<string, unknown>): LogEvent {
+  const e: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (v === null || v === undefined) continue;
+    if (k === 'attrs') e.attrs = typeof v === 'string' ? (JSON.parse(v) as unknown) : plainValue(v);
+    else e[k] = plainValue(v);
+  }
+  if (e.attrs === undefined) e.attrs = {};
+  return e as unknown as LogEvent;
+}

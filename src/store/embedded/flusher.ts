@@ -1,0 +1,73 @@
+/**
+ * Flush: the tail rows of closed WAL files become Parquet segments, one per source + UTC day.
+ * Order: rotate the WAL (cutoff = closed file N) -> wait for its rows to be loaded -> write
+ * segments -> manifest adds + checkpoint(N), fsynced -> publish -> delete WAL files <= N ->
+ * (once older queries finish) delete those rows from the tail. Rows of WAL files > N stay.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newId } from '../../core/index.ts';
+import type { SegmentInfo } from '../types.ts';
+import { COLUMN_LIST } from './columns.ts';
+import type { StoreContext } from './context.ts';
+import type { AddEntry } from './manifest.ts';
+import { segmentRelPath, utcDay, writeSegment } from './segment-writer.ts';
+import { deleteWalUpTo } from './wal-replay.ts';
+
+const DAY = 86_400_000;
+
+export async function flushTail(ctx: StoreContext): Promise<number> {
+  const before = ctx.snapshots.current;
+  const walNow = ctx.wal.stats();
+  if (ctx.tail.rowsAbove(before.flushedWal) === 0 && walNow.currentBytes === 0 && !ctx.oldWalFiles) return 0;
+  const cutoff = await ctx.wal.rotate();
+  await ctx.tail.task(async () => undefined);
+  const lo = Math.trunc(before.flushedWal);
+  const range = `"_wal" > ${lo} AND "_wal" <= ${Math.trunc(cutoff)}`;
+  const con = await ctx.tail.connect();
+  const written: string[] = [];
+  try {
+    const groups = (
+      await con.runAndReadAll(
+        `SELECT "source", floor("ts" / ${DAY})::BIGINT AS d, count(*)::BIGINT AS n, min("ts") AS lo, max("ts") AS hi ` +
+          `FROM tail WHERE ${range} GROUP BY ALL ORDER BY ALL`,
+      )
+    ).getRowsJS();
+    const flush = newId();
+    const now = Date.now();
+    const adds: AddEntry[] = [];
+    for (const [source, d, n, minTs, maxTs] of groups) {
+      const dayStart = Number(d) * DAY;
+      const id = newId();
+      const day = utcDay(dayStart);
+      const path = segmentRelPath(String(source), day, id);
+      written.push(path);
+      const { bytes, sha256 } = await writeSegment(
+        con,
+        `SELECT ${COLUMN_LIST} FROM tail WHERE ${range} AND "source" = $1 AND "ts" >= $2 AND "ts" < $3 ORDER BY "ts", "id"`,
+        [String(source), dayStart, dayStart + DAY],
+        ctx.dataDir,
+        path,
+      );
+      adds.push({
+        op: 'add', id, path, source: String(source), partition: day, minTs: Number(minTs), maxTs: Number(maxTs),
+        rows: Number(n), bytes, sha256, createdAt: now, flush,
+      });
+    }
+    await ctx.manifest.append([...adds, { op: 'checkpoint', flush, wal: cutoff, at: now }]);
+    written.length = 0;
+    const added: SegmentInfo[] = adds.map(({ op: _op, flush: _f, replaces: _r, ...seg }) => seg);
+    ctx.snapshots.publish([...ctx.snapshots.current.segments, ...added], cutoff, () => {
+      ctx.tail.deleteUpTo(cutoff).catch((err: unknown) => ctx.log.error({ err }, 'Could not drop flushed rows from the tail'));
+    });
+    await deleteWalUpTo(ctx.walDir, cutoff);
+    ctx.oldWalFiles = false;
+    ctx.counters.flushes++;
+    const rows = adds.reduce((s, a) => s + a.rows, 0);
+    ctx.log.debug({ segments: adds.length, rows, wal: cutoff }, 'Flushed the tail');
+    return adds.length;
+  } finally {
+    for (const p of written) await rm(join(ctx.dataDir, p), { force: true });
+    con.closeSync();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Runs a store query: picks segments by time overlap and source (manifest min/max, top-level
+ * source equality), builds `(tail UNION ALL BY NAME read_parquet([...]))` over a pinned snapshot,
+ * renders the plan against it, and converts rows back to events.
+ */
+import { join } from 'node:path';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { ArgusError, EVENT_COLUMNS, isArgusError } from '../../core/index.ts';
+import type { Filter } from '../../core/index.ts';
+import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
+import { COLUMN_LIST, ident, literal, sqlType } from './columns.ts';
+import { plainValue, rowToEvent } from './event-codec.ts';
+import type { SqlRenderer } from './render-fallback.ts';
+import type { Snapshot, Snapshots } from './snapshots.ts';
+import type { Tail } from './tail.ts';
+
+export interface QueryDeps {
+  tail: Tail;
+  snapshots: Snapshots;
+  dataDir: string;
+  render: SqlRenderer;
+}
+
+/** Lowercased sources the filter requires (top-level AND of equalities), or undefined when any may match. */
+export function requiredSources(f: Filter): Set<string> | undefined {
+  const isSource = (x: { field: { kind: string; name?: string } }): boolean => x.field.kind === 'column' && x.field.name === 'source';
+  switch (f.op) {
+    case 'match':
+      return isSource(f) && !f.wildcard ? new Set([f.value.toLowerCase()]) : undefined;
+    case 'cmp':
+      return isSource(f) && f.cmp === '=' ? new Set([String(f.value).toLowerCase()]) : undefined;
+    case 'in':
+      return isSource(f) ? new Set(f.values.map((v) => v.toLowerCase())) : undefined;
+    case 'and': {
+      let out: Set<string> | undefined;
+      for (const a of f.args) {
+        const s = requiredSources(a);
+        if (s) out = out ? new Set([...out].filter((x) => s.has(x))) : s;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function selectSegments(all: readonly SegmentInfo[], q: StoreQuery): SegmentInfo[] {
+  const sources = requiredSources(q.plan.filter);
+  return all.filter(
+    (s) =>
+      (q.from === undefined || s.maxTs >= q.from) &&
+      (q.to === undefined || s.minTs < q.to) &&
+      (sources === undefined || sources.has(s.source.toLowerCase())),
+  );
+}
+
+const PARQUET_COLUMNS = EVENT_COLUMNS.map((c) => `CAST(${ident(c)} AS ${sqlType(c)}) AS ${ident(c)}`).join(', ');
+
+export function buildRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string): string {
+  const tail = `SELECT ${COLUMN_LIST} FROM tail WHERE "_wal" > ${Math.trunc(snap.flushedWal)}`;
+  if (segments.length === 0) return `(${tail})`;
+  const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
+  return `(${tail} UNION ALL BY NAME SELECT ${PARQUET_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true))`;
+}
+
+function isMissingFile(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : String(e);
+  return /No files found|Cannot open file|No such file/i.test(m);
+}
+
+async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
+  const t0 = performance.now();
+  const { snap, release } = deps.snapshots.acquire();
+  const con = await deps.tail.connect();
+  try {
+    const chosen = selectSegments(snap.segments, q);
+    const relation = buildRelation(snap, chosen, deps.dataDir);
+    const r = deps.render(q.plan, { relation, from: q.from, to: q.to, limit: q.limit });
+    const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
+    const stats = {
+      elapsedMs: 0,
+      segmentsScanned: chosen.length,
+      segmentsPruned: snap.segments.length - chosen.length,
+      tailRows: deps.tail.rowsAbove(snap.flushedWal),
+    };
+    if (r.kind === 'events') {
+      const events = reader.getRowObjectsJS().map((row) => rowToEvent(row as Record<string, unknown>));
+      stats.elapsedMs = performance.now() - t0;
+      return { kind: 'events', events, stats };
+    }
+    const rows = reader.getRowsJS().map((row) => row.map(plainValue));
+    stats.elapsedMs = performance.now() - t0;
+    return { kind: 'table', columns: reader.columnNames(), rows, stats };
+  } finally {
+    con.closeSync();
+    release();
+  }
+}
+
+/** Runs the query; retries once on a vanished segment file (retention/compaction raced it). */
+export async function runQuery(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
+  try {
+    return await runOnce(deps, q);
+  } catch (e) {
+    if (isArgusError(e)) throw e;
+    if (isMissingFile(e)) return runOnce(deps, q);
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/Parser Error|Binder Error|Conversion Error/i.test(msg)) throw new ArgusError('BAD_REQUEST', `Query failed: ${msg}`, undefined, { cause: e });
+    throw new ArgusError('STORE_IO', 'Query failed', undefined, { cause: e });
+  }
+}

@@ -1,0 +1,170 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { QueryPlan } from '../../core/index.ts';
+import type { EmbeddedStore } from './store.ts';
+import { auditEvent } from './test-events.ts';
+import { openStore, tempDir } from './test-helpers.ts';
+
+const ALL: QueryPlan = { filter: { op: 'true' }, stages: [] };
+const bySource = (s: string): QueryPlan => ({ filter: { op: 'match', field: { kind: 'column', name: 'source' }, value: s, wildcard: false }, stages: [] });
+
+async function ids(store: EmbeddedStore, plan: QueryPlan = ALL, from?: number, to?: number): Promise<string[]> {
+  const r = await store.query({ plan, from, to, limit: 1_000_000 });
+  if (r.kind !== 'events') throw new Error('expected events');
+  return r.events.map((e) => e.id).sort();
+}
+
+describe('embedded store', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let store: EmbeddedStore;
+
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+  });
+  afterEach(async () => {
+    await store?.stop();
+    cleanup();
+  });
+
+  it('round-trips events through append and query', async () => {
+    store = openStore(dir);
+    await store.start();
+    const ev = auditEvent(1, { tsNanos: 123, raw: 'raw bytes', attrs: { nested: { a: [1, 2] }, big: 2 ** 40 } });
+    const r = await store.append([ev, auditEvent(2, { source: 'nginx', groups: undefined, code: undefined })]);
+    expect(r).toMatchObject({ accepted: 2, duplicates: 0 });
+    const q = await store.query({ plan: ALL, limit: 10 });
+    expect(q.kind).toBe('events');
+    if (q.kind !== 'events') return;
+    const back = q.events.find((e) => e.id === ev.id)!;
+    expect(back).toEqual(ev);
+    const other = q.events.find((e) => e.source === 'nginx')!;
+    expect('groups' in other).toBe(false);
+    expect('code' in other).toBe(false);
+    expect(q.stats.tailRows).toBe(2);
+    expect(await ids(store, bySource('NGINX'))).toEqual([other.id]);
+  });
+
+  it('coalesces concurrent appends into one fsync', async () => {
+    store = openStore(dir, { commitDelayMs: 5 });
+    await store.start();
+    const before = store.walStats().fsyncs;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.append([auditEvent(i)])));
+    const after = store.walStats();
+    expect(after.frames).toBe(20);
+    expect(after.fsyncs - before).toBeLessThan(20);
+    expect(after.fsyncs - before).toBeGreaterThanOrEqual(1);
+    expect(await ids(store)).toHaveLength(20);
+  });
+
+  it('flushes the tail to zstd Parquet segments, writes the manifest and trims the WAL', async () => {
+    store = openStore(dir);
+    await store.start();
+    const day1 = Date.UTC(2026, 0, 15, 12);
+    const day2 = Date.UTC(2026, 0, 16, 12);
+    await store.append([auditEvent(1, { ts: day1 }), auditEvent(2, { ts: day2 }), auditEvent(3, { ts: day1, source: 'nginx' })]);
+    await store.flush();
+    const st = await store.stats();
+    expect(st).toMatchObject({ tailRows: 0, segments: 3, segmentRows: 3 });
+    expect(st.bySource.k8s_audit).toMatchObject({ rows: 2, segments: 2 });
+    expect(readdirSync(join(dir, 'segments/source=k8s_audit'))).toEqual(['day=2026-01-15', 'day=2026-01-16']);
+    const lines = readFileSync(join(dir, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.op)).toEqual(['add', 'add', 'add', 'checkpoint']);
+    expect(lines[0]).toMatchObject({ rows: 1, partition: expect.stringMatching(/^2026-01-1[56]$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(readdirSync(join(dir, 'wal'))).toHaveLength(1); // only the fresh current file
+    expect(await ids(store)).toHaveLength(3);
+    // more events after the flush are served from the tail and segments together
+    await store.append([auditEvent(4, { ts: day2 })]);
+    const q = await store.query({ plan: ALL, limit: 10 });
+    expect(q.kind === 'events' && q.events.length).toBe(4);
+    expect(q.stats).toMatchObject({ segmentsScanned: 3, tailRows: 1 });
+  });
+
+  it('replays the WAL on restart', async () => {
+    store = openStore(dir);
+    await store.start();
+    await store.append([auditEvent(1), auditEvent(2)]);
+    await store.flush();
+    await store.append([auditEvent(3)]);
+    const expected = await ids(store);
+    await store.stop();
+    store = openStore(dir);
+    await store.start();
+    expect(await ids(store)).toEqual(expected);
+    expect((await store.stats()).tailRows).toBe(1);
+    await store.flush();
+    await store.stop();
+    store = openStore(dir);
+    await store.start();
+    expect(await ids(store)).toEqual(expected);
+  });
+
+  it('skips duplicate dedupKeys in a batch, across concurrent batches and across restarts', async () => {
+    store = openStore(dir);
+    await store.start();
+    const a = auditEvent(1, { dedupKey: 'k1' });
+    const r1 = await store.append([a, auditEvent(2, { dedupKey: 'k1' })]);
+    expect(r1).toMatchObject({ accepted: 1, duplicates: 1 });
+    const [x, y] = await Promise.all([store.append([auditEvent(3, { dedupKey: 'k2' })]), store.append([auditEvent(4, { dedupKey: 'k2' })])]);
+    expect(x.accepted + y.accepted).toBe(1);
+    expect(x.duplicates + y.duplicates).toBe(1);
+    await store.flush();
+    await store.append([auditEvent(5, { dedupKey: 'k3' })]);
+    await store.stop();
+    store = openStore(dir);
+    await store.start();
+    const r2 = await store.append(['k1', 'k2', 'k3', 'k4'].map((k, i) => auditEvent(10 + i, { dedupKey: k })));
+    expect(r2).toMatchObject({ accepted: 1, duplicates: 3 });
+    expect((await store.stats()).duplicatesSkipped).toBe(3);
+  });
+
+  it('prunes segments by time range and source, visible in stats', async () => {
+    store = openStore(dir);
+    await store.start();
+    const base = Date.UTC(2026, 0, 10);
+    for (let d = 0; d < 4; d++) await store.append([auditEvent(d, { ts: base + d * 86_400_000 + 1000 })]);
+    await store.append([auditEvent(9, { ts: base + 1000, source: 'nginx' })]);
+    await store.flush();
+    const r = await store.query({ plan: ALL, from: base + 86_400_000, to: base + 3 * 86_400_000, limit: 100 });
+    expect(r.stats).toMatchObject({ segmentsScanned: 2, segmentsPruned: 3 });
+    expect(r.kind === 'events' && r.events.length).toBe(2);
+    const s = await store.query({ plan: { filter: { op: 'and', args: [bySource('nginx').filter, { op: 'true' }] }, stages: [] }, limit: 100 });
+    expect(s.stats).toMatchObject({ segmentsScanned: 1, segmentsPruned: 4 });
+    expect(s.kind === 'events' && s.events.map((e) => e.source)).toEqual(['nginx']);
+  });
+
+  it('rejects with OVERLOADED when too many events wait for commit', async () => {
+    store = openStore(dir, {}, { maxPendingEvents: 5 });
+    await store.start();
+    const first = store.append([1, 2, 3, 4].map((i) => auditEvent(i)));
+    await expect(store.append([auditEvent(5), auditEvent(6)])).rejects.toMatchObject({ code: 'OVERLOADED' });
+    await first;
+    await expect(store.append([auditEvent(7)])).resolves.toMatchObject({ accepted: 1 });
+  });
+
+  it('notifies subscribers with each durable batch and rejects bad events before the WAL', async () => {
+    store = openStore(dir);
+    await store.start();
+    const seen: string[] = [];
+    const off = store.subscribe((evs) => seen.push(...evs.map((e) => e.id)));
+    const ev = auditEvent(1);
+    await store.append([ev]);
+    off();
+    await store.append([auditEvent(2)]);
+    expect(seen).toEqual([ev.id]);
+    await expect(store.append([{ ...auditEvent(3), ts: 'soon' as unknown as number }])).rejects.toMatchObject({ code: 'BAD_EVENT' });
+    expect(store.walStats().frames).toBe(2);
+  });
+
+  it('stop is safe twice and without start', async () => {
+    store = openStore(dir);
+    await store.stop();
+    await store.stop();
+    const s2 = openStore(dir);
+    await s2.start();
+    await s2.stop();
+    await s2.stop();
+    await expect(s2.append([auditEvent(1)])).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The embedded store: WAL (group commit) -> DuckDB tail -> Parquet segments + manifest.
+ * See README.md in this folder for the on-disk layout and the crash-safety argument.
+ */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ArgusError, parseDuration } from '../../core/index.ts';
+import type { LogEvent, StoreConfig } from '../../core/index.ts';
+import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, StoreStats } from '../types.ts';
+import { Mutex } from './context.ts';
+import type { StoreContext } from './context.ts';
+import { DedupIndex } from './dedup.ts';
+import { canonicalEvent, encodeNdjson } from './event-codec.ts';
+import { flushTail } from './flusher.ts';
+import { applyRetention, compact } from './maintenance.ts';
+import { Manifest } from './manifest.ts';
+import { runQuery } from './query-runner.ts';
+import { rebuildDedupFromSegments, replayIntoTail, sweepOrphans } from './recovery.ts';
+import { renderFallback } from './render-fallback.ts';
+import type { SqlRenderer } from './render-fallback.ts';
+import { Snapshots } from './snapshots.ts';
+import { Tail } from './tail.ts';
+import { replayWal } from './wal-replay.ts';
+import { WalWriter } from './wal-writer.ts';
+import type { WalWriterStats } from './wal-writer.ts';
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  config: StoreConfig;
+  logger: Logger;
+  /** plan -> SQL renderer (defaults to the minimal built-in one) */
+  renderSql?: SqlRenderer;
+  /** events accepted but not yet durable before append rejects with OVERLOADED */
+  maxPendingEvents?: number;
+  /** how often retention, compaction and dedup expiry run (ms); 0 disables */
+  maintenanceIntervalMs?: number;
+}
+
+/** Embedded-only introspection (tests, /metrics); not part of the Store seam. */
+export interface EmbeddedStore extends Store {
+  walStats(): WalWriterStats;
+}
+
+export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
+  const log = opts.logger.child({ component: 'store', store: 'embedded' });
+  const cfg = opts.config;
+  const flushEvery = parseDuration(cfg.flushInterval, 'store.flushInterval');
+  const windowMs = parseDuration(cfg.dedupWindow, 'store.dedupWindow');
+  const maxPending = opts.maxPendingEvents ?? 500_000;
+  const render = opts.renderSql ?? renderFallback;
+  const listeners = new Set<StoreListener>();
+  const flushLock = new Mutex();
+  const maintLock = new Mutex();
+  const timers: NodeJS.Timeout[] = [];
+  let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  let ctx: StoreContext | undefined;
+  let pending = 0;
+  let flushQueued = false;
+
+  function running(): StoreContext {
+    if (state !== 'running' || !ctx) throw new ArgusError('STORE_CLOSED', 'The store is not running');
+    return ctx;
+  }
+
+  function background(what: string, p: Promise<unknown>): void {
+    p.catch((err: unknown) => {
+      if (ctx && what === 'flush') ctx.counters.flushErrors++;
+      log.error({ err }, `Background ${what} failed`);
+    });
+  }
+
+  function kickFlush(c: StoreContext): void {
+    if (flushQueued || c.tail.rowsAbove(c.snapshots.current.flushedWal) < cfg.flushEvents) return;
+    flushQueued = true;
+    background('flush', flushLock.run(async () => {
+      flushQueued = false;
+      if (state === 'running') await flushTail(c);
+    }));
+  }
+
+  async function start(): Promise<void> {
+    if (state !== 'new') throw new ArgusError('INTERNAL', 'The store can only be started once');
+    state = 'starting';
+    const walDir = join(opts.dataDir, 'wal');
+    const tmpDir = join(opts.dataDir, 'tmp');
+    await mkdir(walDir, { recursive: true });
+    await mkdir(join(opts.dataDir, 'segments'), { recursive: true });
+    await rm(tmpDir, { recursive: true, force: true });
+    await mkdir(tmpDir, { recursive: true });
+    const manifest = new Manifest(join(opts.dataDir, 'manifest.jsonl'), log);
+    const m = await manifest.load();
+    const swept = await sweepOrphans(opts.dataDir, m.live);
+    const tail = await Tail.create(tmpDir);
+    const now = Date.now();
+    const replay = await replayWal(walDir, m.checkpointWal, log);
+    const wal = new WalWriter(walDir, log, cfg.commitDelayMs);
+    const c: StoreContext = {
+      dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest,
+      snapshots: new Snapshots([...m.live.values()], m.checkpointWal),
+      dedup: new DedupIndex(windowMs),
+      counters: {
+        walTornFrames: replay.tornFrames, walTornBytes: replay.tornBytes,
+        walCorruptFrames: replay.corruptFrames, walCorruptBytes: replay.corruptBytes,
+        duplicatesSkipped: 0, flushes: 0, flushErrors: 0, replayedEvents: 0, replayErrors: 0,
+      },
+      oldWalFiles: replay.maxFile > m.checkpointWal,
+    };
+    ctx = c;
+    try {
+      await rebuildDedupFromSegments(c, now);
+      await replayIntoTail(c, replay, now);
+      await wal.open(Math.max(replay.maxFile, m.checkpointWal) + 1);
+    } catch (e) {
+      tail.close();
+      await manifest.close();
+      state = 'stopped';
+      throw new ArgusError('STORE_IO', 'The store could not start', undefined, { cause: e });
+    }
+    state = 'running';
+    timers.push(setInterval(() => background('flush', flushLock.run(async () => void (state === 'running' && (await flushTail(c))))), flushEvery));
+    const maintEvery = opts.maintenanceIntervalMs ?? 60_000;
+    if (maintEvery > 0) timers.push(setInterval(() => background('maintenance', maintenance(c)), maintEvery));
+    for (const t of timers) t.unref();
+    log.info(
+      { segments: m.live.size, replayedEvents: c.counters.replayedEvents, tornFrames: replay.tornFrames, sweptFiles: swept, dedupKeys: c.dedup.size },
+      'Embedded store started',
+    );
+  }
+
+  async function maintenance(c: StoreContext): Promise<void> {
+    if (state !== 'running') return;
+    c.dedup.prune(Date.now());
+    await maintLock.run(() => applyRetention(c, Date.now()));
+    await maintLock.run(() => compact(c));
+  }
+
+  async function append(events: LogEvent[]): Promise<AppendResult> {
+    const c = running();
+    if (events.length === 0) return { accepted: 0, duplicates: 0, stored: [] };
+    if (pending + events.length > maxPending) {
+      throw new ArgusError('OVERLOADED', `The store has ${pending} events waiting for commit; retry later`, { pending, limit: maxPending });
+    }
+    const canon = events.map((e, i) => canonicalEvent(e, i));
+    const claim = c.dedup.claim(canon, Date.now());
+    c.counters.duplicatesSkipped += claim.duplicates;
+    const stored = claim.fresh;
+    if (stored.length === 0) return { accepted: 0, duplicates: claim.duplicates, stored };
+    pending += stored.length;
+    let loaded: { done: Promise<void> };
+    try {
+      const ndjson = encodeNdjson(stored);
+      loaded = await c.wal.append(Buffer.from(ndjson), (walNo) => ({ done: c.tail.load(ndjson, walNo, stored.length) }));
+      c.dedup.commit(claim.keys, Date.now());
+    } catch (e) {
+      c.dedup.release(claim.keys);
+      pending -= stored.length;
+      throw e;
+    }
+    try {
+      await loaded.done;
+    } catch (e) {
+      log.error({ err: e }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
+      throw new ArgusError('STORE_IO', 'The batch is durable but not yet queryable', undefined, { cause: e });
+    } finally {
+      pending -= stored.length;
+    }
+    for (const l of listeners) {
+      try {
+        l(stored);
+      } catch (err) {
+        log.error({ err }, 'A store listener threw');
+      }
+    }
+    kickFlush(c);
+    return { accepted: stored.length, duplicates: claim.duplicates, stored };
+  }
+
+  async function walBytes(c: StoreContext): Promise<number> {
+    let total = 0;
+    for (const name of await readdir(c.walDir)) total += (await stat(join(c.walDir, name)).catch(() => ({ size: 0 }))).size;
+    return total;
+  }
+
+  async function stats(): Promise<StoreStats> {
+    const c = running();
+    const snap = c.snapshots.current;
+    const bySource: StoreStats['bySource'] = {};
+    for (const s of snap.segments) {
+      const b = (bySource[s.source] ??= { rows: 0, bytes: 0, segments: 0 });
+      b.rows += s.rows;
+      b.bytes += s.bytes;
+      b.segments++;
+    }
+    return {
+      tailRows: c.tail.rowsAbove(snap.flushedWal),
+      walBytes: await walBytes(c),
+      segments: snap.segments.length,
+      segmentBytes: snap.segments.reduce((n, s) => n + s.bytes, 0),
+      segmentRows: snap.segments.reduce((n, s) => n + s.rows, 0),
+      walTornFrames: c.counters.walTornFrames,
+      walTornBytes: c.counters.walTornBytes,
+      walCorruptFrames: c.counters.walCorruptFrames,
+      walCorruptBytes: c.counters.walCorruptBytes,
+      duplicatesSkipped: c.counters.duplicatesSkipped,
+      bySource,
+    };
+  }
+
+  async function stop(): Promise<void> {
+    if (state === 'new') {
+      state = 'stopped';
+      return;
+    }
+    if (state === 'stopped' || !ctx) return;
+    state = 'stopped';
+    const c = ctx;
+    for (const t of timers) clearInterval(t);
+    await c.wal.close().catch((err: unknown) => log.warn({ err }, 'Closing the WAL failed'));
+    await Promise.all([flushLock.idle(), maintLock.idle()]);
+    await c.tail.task(async () => undefined).catch(() => undefined);
+    for (let i = 0; i < 100 && c.snapshots.activeReaders() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await c.manifest.close();
+    c.tail.close();
+    log.info('Embedded store stopped');
+  }
+
+  return {
+    start,
+    append,
+    stop,
+    stats,
+    query: (q: StoreQuery): Promise<QueryResult> => {
+      const c = running();
+      return runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q);
+    },
+    subscribe(listener: StoreListener): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    flush: () => {
+      const c = running();
+      return flushLock.run(async () => void (state === 'running' && (await flushTail(c))));
+    },
+    applyRetention: (now = Date.now()) => {
+      const c = running();
+      return maintLock.run(() => applyRetention(c, now));
+    },
+    compact: () => {
+      const c = running();
+      return maintLock.run(() => compact(c));
+    },
+    walStats: () => running().wal.stats(),
+  };
+}

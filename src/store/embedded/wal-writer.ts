@@ -1,0 +1,162 @@
+/**
+ * The WAL writer with group commit: appends that arrive while a write+fdatasync is in flight
+ * (or within `commitDelayMs` of an idle writer) are written together and share one fdatasync.
+ * A waiter's `onDurable` runs synchronously right after that fdatasync, in append order, before
+ * any later rotation, so callers can enqueue follow-up work in WAL order.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ArgusError } from '../../core/index.ts';
+import { encodeFrame, walFileName } from './wal-format.ts';
+import { fsyncDir } from './fsutil.ts';
+
+interface Waiter {
+  frame: Buffer;
+  onDurable: (walNo: number) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface WalWriterStats {
+  fsyncs: number;
+  frames: number;
+  bytes: number;
+  currentFile: number;
+  currentBytes: number;
+}
+
+export class WalWriter {
+  private fh: FileHandle | undefined;
+  private fileNo = 0;
+  private fileBytes = 0;
+  private pending: Waiter[] = [];
+  private rotateWaiters: { resolve: (n: number) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+  private scheduled = false;
+  private broken: Error | undefined;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+  readonly counters = { fsyncs: 0, frames: 0, bytes: 0 };
+
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+    private readonly commitDelayMs: number,
+  ) {}
+
+  /** Opens a fresh file with number `n` (must be above every existing file's number). */
+  async open(n: number): Promise<void> {
+    this.fh = await open(join(this.dir, walFileName(n)), 'wx');
+    await fsyncDir(this.dir);
+    this.fileNo = n;
+    this.fileBytes = 0;
+  }
+
+  stats(): WalWriterStats {
+    return { ...this.counters, currentFile: this.fileNo, currentBytes: this.fileBytes };
+  }
+
+  /** Appends one frame; resolves with `onDurable`'s result once the frame is fsynced. */
+  append<T>(payload: Buffer, onDurable: (walNo: number) => T): Promise<T> {
+    if (this.broken) return Promise.reject(this.ioError(this.broken));
+    if (!this.fh) return Promise.reject(new ArgusError('STORE_CLOSED', 'The WAL is not open'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ frame: encodeFrame(payload), onDurable, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Switches to a new file at the next group boundary; resolves with the closed file's number once
+   * every frame in it (and in older files) has had its `onDurable` run.
+   */
+  rotate(): Promise<number> {
+    if (this.broken) return Promise.reject(this.ioError(this.broken));
+    return new Promise<number>((resolve, reject) => {
+      this.rotateWaiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Waits for queued frames, then closes the file. Safe twice. */
+  async close(): Promise<void> {
+    while (this.running || this.scheduled || this.pending.length > 0) await this.idle;
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close();
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    this.idle = new Promise((r) => (this.markIdle = r));
+    const go = (): void => {
+      this.scheduled = false;
+      void this.loop();
+    };
+    if (this.commitDelayMs > 0 && this.rotateWaiters.length === 0) setTimeout(go, this.commitDelayMs);
+    else setImmediate(go);
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.pending.length > 0 || this.rotateWaiters.length > 0) {
+        if (this.pending.length > 0) await this.commitGroup();
+        else await this.doRotate();
+      }
+    } finally {
+      this.running = false;
+      this.markIdle();
+    }
+  }
+
+  private async commitGroup(): Promise<void> {
+    const group = this.pending;
+    this.pending = [];
+    try {
+      if (this.broken) throw this.broken;
+      const buf = group.length === 1 ? group[0]!.frame : Buffer.concat(group.map((w) => w.frame));
+      let off = 0;
+      while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off)).bytesWritten;
+      await this.fh!.datasync();
+      this.counters.fsyncs++;
+      this.counters.frames += group.length;
+      this.counters.bytes += buf.length;
+      this.fileBytes += buf.length;
+    } catch (e) {
+      this.broken ??= e as Error;
+      this.log.error({ err: e }, 'WAL write failed; the store refuses further appends');
+      for (const w of group) w.reject(this.ioError(e));
+      return;
+    }
+    for (const w of group) {
+      try {
+        w.resolve(w.onDurable(this.fileNo));
+      } catch (e) {
+        w.reject(e);
+      }
+    }
+    if (this.rotateWaiters.length > 0) await this.doRotate();
+  }
+
+  private async doRotate(): Promise<void> {
+    const waiters = this.rotateWaiters;
+    this.rotateWaiters = [];
+    const closed = this.fileNo;
+    try {
+      await this.fh!.close();
+      await this.open(closed + 1);
+      for (const w of waiters) w.resolve(closed);
+    } catch (e) {
+      this.broken ??= e as Error;
+      for (const w of waiters) w.reject(this.ioError(e));
+    }
+  }
+
+  private ioError(e: unknown): ArgusError {
+    return new ArgusError('STORE_IO', 'WAL write failed', undefined, { cause: e });
+  }
+}
