@@ -38,14 +38,19 @@ interface TextRule {
   re: RegExp;
   /** index of the capture group holding the secret value; the rest is kept */
   group: number;
+  /** extra test on the captured value, to keep prose ("Basic authentication") intact */
+  accept?: (value: string) => boolean;
 }
+
+/** Credential-looking: has a digit or token punctuation, or is long. */
+const tokenish = (v: string): boolean => /[0-9+/=._-]/.test(v) || v.length >= 20;
 
 // Order matters: header lines first, so "Authorization: Bearer x" is one redaction, not two.
 const RULES: TextRule[] = [
   // HTTP header lines or key=value forms: Authorization: ..., Cookie=...
   { re: /(\b(?:proxy-)?authorization"?[ \t]*[:=][ \t]*"?|\b(?:set-)?cookie"?[ \t]*[:=][ \t]*"?)([^\r\n"\\]+)/gi, group: 2 },
   // Bearer / Basic credentials anywhere in text
-  { re: /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9\-._~+/]{8,}=*)/g, group: 2 },
+  { re: /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9\-._~+/]{8,}=*)/g, group: 2, accept: tokenish },
   // tokens in query strings: ?access_token=..., &token=...
   { re: /([?&](?:access_token|id_token|token)=)([^&#\s"]+)/gi, group: 2 },
   // kubeconfig / YAML: "token: abc", "  client-key-data: ...", "- password: x"
@@ -71,7 +76,7 @@ export function redactText(text: string): { text: string; count: number } {
     out = out.replace(rule.re, (...m: unknown[]) => {
       const groups = m.slice(1, -2) as (string | undefined)[];
       const secret = groups[rule.group - 1] ?? '';
-      if (secret === '' || isRedacted(secret)) return m[0] as string;
+      if (secret === '' || isRedacted(secret) || (rule.accept && !rule.accept(secret))) return m[0] as string;
       count++;
       return groups.map((g, i) => (i === rule.group - 1 ? redactedMarker(secret) : (g ?? ''))).join('');
     });

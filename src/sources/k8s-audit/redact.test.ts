@@ -116,7 +116,7 @@ describe('redaction', () => {
   });
 
   it('redactText leaves ordinary text alone', () => {
-    for (const s of ['RBAC: allowed by ClusterRoleBinding "x"', 'aws_access_key_id = MY-ID', 'kubectl/v1.17.3 (darwin/amd64)']) {
+    for (const s of ['RBAC: allowed by ClusterRoleBinding "x"', 'aws_access_key_id = MY-ID', 'kubectl/v1.17.3 (darwin/amd64)', 'Basic authentication is disabled', 'authorization:\n  mode: RBAC']) {
       expect(redactText(s)).toEqual({ text: s, count: 0 });
     }
   });
