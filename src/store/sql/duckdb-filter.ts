@@ -1,0 +1,115 @@
+/**
+ * Renders a plan `Filter` to a DuckDB boolean expression with bound parameters. Every leaf is
+ * wrapped in COALESCE(..., FALSE), so NOT/AND/OR stay two-valued and agree with the JS evaluator
+ * (src/query/evaluate.ts): a field with no value matches nothing, and NOT matches it.
+ */
+import { ArgusError, COLUMN_TYPES, fieldName } from '../../core/index.ts';
+import type { CmpOp, FieldRef, Filter } from '../../core/index.ts';
+import { NUMERIC_RE_SOURCE, col, join, jsonPath, likePattern, raw, sql } from './sql-frag.ts';
+import type { Frag } from './sql-frag.ts';
+
+/** An output column of a previous stage: its SQL alias and whether it holds numbers. */
+export interface OutputColumn {
+  name: string;
+  sql: Frag;
+  numeric: boolean;
+}
+
+/** Where field refs resolve: the event columns, or the output columns of the previous stage. */
+export type Scope = { kind: 'events' } | { kind: 'table'; columns: OutputColumn[] };
+
+/** A field's values: one scalar (maybe numeric) or a list of strings. */
+export type Values = { list: false; sql: Frag; numeric: boolean } | { list: true; sql: Frag };
+
+const SQL_OP: Record<CmpOp, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+export function fieldValues(ref: FieldRef, scope: Scope): Values {
+  if (ref.kind === 'output') {
+    const c = scope.kind === 'table' ? scope.columns.find((o) => o.name === ref.name) : undefined;
+    if (!c) throw new ArgusError('QUERY_FIELD', `unknown column '${ref.name}' here`, { field: ref.name });
+    return c.numeric ? { list: false, sql: c.sql, numeric: true } : { list: false, sql: sql`CAST(${c.sql} AS VARCHAR)`, numeric: false };
+  }
+  if (scope.kind !== 'events') {
+    throw new ArgusError('QUERY_FIELD', `'${fieldName(ref)}' is not a column of the previous stage`, { field: fieldName(ref) });
+  }
+  if (ref.kind === 'attr') {
+    const p = jsonPath(ref.path);
+    const a = col('attrs');
+    return {
+      list: true,
+      sql: sql`COALESCE(TRY_CAST(json_extract(${a}, ${p}) AS VARCHAR[]), list_value(json_extract_string(${a}, ${p})))`,
+    };
+  }
+  const type = COLUMN_TYPES[ref.name];
+  if (type === 'string[]') return { list: true, sql: col(ref.name) };
+  if (type === 'json') return { list: false, sql: sql`CAST(${col(ref.name)} AS VARCHAR)`, numeric: false };
+  return { list: false, sql: col(ref.name), numeric: type === 'int' || type === 'bigint' };
+}
+
+/** TRUE when any value satisfies pred; never NULL. */
+function anyOf(v: Values, pred: (x: Frag, numeric: boolean) => Frag): Frag {
+  if (!v.list) return sql`COALESCE(${pred(v.sql, v.numeric)}, FALSE)`;
+  return sql`COALESCE(len(list_filter(${v.sql}, lambda _x: ${pred(raw('_x'), false)})) > 0, FALSE)`;
+}
+
+function toNumber(value: string | number, ref: FieldRef): number {
+  const n = typeof value === 'number' ? value : new RegExp(`^${NUMERIC_RE_SOURCE}$`).test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n)) {
+    throw new ArgusError('QUERY_FIELD', `${fieldName(ref)} is numeric: "${String(value)}" is not a number`, { field: fieldName(ref) });
+  }
+  return n;
+}
+
+function matchPred(ref: FieldRef, value: string, wildcard: boolean) {
+  return (x: Frag, numeric: boolean): Frag => {
+    if (numeric && !wildcard) return sql`${x} = ${toNumber(value, ref)}`;
+    const text = numeric ? sql`CAST(${x} AS VARCHAR)` : x;
+    if (wildcard) return sql`lower(${text}) LIKE ${likePattern(value, true)} ESCAPE '\\'`;
+    return sql`lower(${text}) = ${value.toLowerCase()}`;
+  };
+}
+
+function cmpPred(ref: FieldRef, op: CmpOp, value: string | number) {
+  return (x: Frag, numeric: boolean): Frag => {
+    const o = raw(SQL_OP[op]);
+    if (numeric) return sql`${x} ${o} ${toNumber(value, ref)}`;
+    if (typeof value === 'number') {
+      return sql`(CASE WHEN regexp_full_match(${x}, '${raw(NUMERIC_RE_SOURCE)}') THEN CAST(${x} AS DOUBLE) END) ${o} ${value}`;
+    }
+    return sql`${x} ${o} ${value}`;
+  };
+}
+
+export function renderFilter(f: Filter, scope: Scope): Frag {
+  switch (f.op) {
+    case 'true':
+      return raw('TRUE');
+    case 'and':
+    case 'or': {
+      if (f.args.length === 0) return raw(f.op === 'and' ? 'TRUE' : 'FALSE');
+      const parts = f.args.map((a) => renderFilter(a, scope));
+      return sql`(${join(parts, f.op === 'and' ? ' AND ' : ' OR ')})`;
+    }
+    case 'not':
+      return sql`(NOT ${renderFilter(f.arg, scope)})`;
+    case 'match':
+      return anyOf(fieldValues(f.field, scope), matchPred(f.field, f.value, f.wildcard));
+    case 'cmp':
+      return anyOf(fieldValues(f.field, scope), cmpPred(f.field, f.cmp, f.value));
+    case 'in': {
+      if (f.values.length === 0) return raw('FALSE');
+      return anyOf(fieldValues(f.field, scope), (x, numeric) => {
+        const items = numeric ? f.values.map((v) => toNumber(v, f.field)) : f.values.map((v) => v.toLowerCase());
+        const list = join(items.map((v) => sql`${v}`), ', ');
+        return numeric ? sql`${x} IN (${list})` : sql`lower(${x}) IN (${list})`;
+      });
+    }
+    case 'exists':
+      return anyOf(fieldValues(f.field, scope), (x, numeric) => (numeric ? sql`${x} IS NOT NULL` : sql`${x} <> ''`));
+    case 'text': {
+      const pattern = `%${likePattern(f.value, f.wildcard)}%`;
+      if (scope.kind !== 'events') throw new ArgusError('QUERY_FIELD', 'text search needs events (use it before stats)');
+      return sql`COALESCE(lower(${col('message')}) LIKE ${pattern} ESCAPE '\\', FALSE)`;
+    }
+  }
+}
