@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditPayload, isValidJsonLog, parseMethodName } from './index.ts';
 
-const FIX = new URL('../../../test/fixtures/k8saudit-cloud/', import.meta.url);
+const FIX = new URL('../../../test/fixtures/falco-k8saudit-cloud/', import.meta.url);
 const read = (p: string): string => readFileSync(new URL(p, FIX), 'utf8');
 const json = (p: string): any => JSON.parse(read(p));
 const jsonFiles = (dir: string): string[] => readdirSync(new URL(dir, FIX)).filter((f) => f.endsWith('.json')).sort();

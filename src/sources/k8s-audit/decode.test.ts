@@ -97,6 +97,7 @@ describe('bad input', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]!.index).toBe(0);
     expect(r.errors[0]!.message).toMatch(/^invalid JSON/);
+    expect(r.format).toBe('unknown');
     expect(decodeAuditPayload('{\n  "kind": "EventList",\n  "items": [', CTX).errors).toHaveLength(1);
     expect(decodeAuditPayload('   ', CTX).errors).toEqual([{ index: 0, message: 'empty body' }]);
   });

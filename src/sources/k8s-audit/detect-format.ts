@@ -16,13 +16,14 @@ export function classifyDocument(doc: unknown): DetectedFormat {
 }
 
 /**
- * After the whole body failed to parse as one JSON document: is it NDJSON? Yes when it has a
- * line that is not the opening brace of a pretty-printed document (`{` or `[` alone).
+ * After the whole body failed to parse as one JSON document: is it NDJSON? Yes when it has at
+ * least two non-blank lines and the first is not the opening brace of a pretty-printed document
+ * (`{` or `[` alone). A single bad line is just invalid JSON.
  */
 export function looksLikeNdjson(body: string): boolean {
-  const first = body.split('\n', 50).find((l) => l.trim() !== '');
-  if (first === undefined) return false;
-  const t = first.trim();
+  const lines = body.split('\n', 50).filter((l) => l.trim() !== '');
+  if (lines.length < 2) return false;
+  const t = lines[0]!.trim();
   return t !== '{' && t !== '[' && (t.startsWith('{') || t.startsWith('['));
 }
 

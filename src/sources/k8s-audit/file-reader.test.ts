@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DecodeResult } from './index.ts';
 import { readAuditFile } from './index.ts';
 
-const DIR = new URL('../../../test/fixtures/k8saudit-falco/trace_files/', import.meta.url);
+const DIR = new URL('../../../test/fixtures/falco-k8saudit/trace_files/k8s_audit/', import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'argus-k8s-audit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAuditPayload } from './index.ts';
 import type { LogEventInput } from '../../core/log-event.ts';
 
-const DIR = new URL('../../../test/fixtures/k8saudit-falco/trace_files/', import.meta.url);
+const DIR = new URL('../../../test/fixtures/falco-k8saudit/trace_files/k8s_audit/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const CTX = { cluster: 'replay', receivedAt: 1_700_000_000_000 };
 
