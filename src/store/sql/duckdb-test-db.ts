@@ -1,5 +1,5 @@
 /** Test helper (not used at runtime): an in-memory DuckDB table with the event schema. */
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { COLUMN_TYPES, EVENT_COLUMNS } from '../../core/index.ts';
 import type { ColumnType, LogEvent } from '../../core/index.ts';
@@ -27,15 +27,15 @@ export async function openTestDb(events: LogEvent[], table = 'events'): Promise<
   const conn = await instance.connect();
   const cols = EVENT_COLUMNS.map((c) => `"${c}" ${SQL_TYPES[COLUMN_TYPES[c]]}`).join(', ');
   await conn.run(`CREATE TABLE ${table} (${cols})`);
-  const placeholders = EVENT_COLUMNS.map((c) => (COLUMN_TYPES[c] === 'json' ? 'CAST(? AS JSON)' : '?')).join(', ');
+  const placeholder = (t: ColumnType): string => (t === 'json' ? 'CAST(? AS JSON)' : t === 'string[]' ? 'CAST(CAST(? AS JSON) AS VARCHAR[])' : '?');
+  const placeholders = EVENT_COLUMNS.map((c) => placeholder(COLUMN_TYPES[c])).join(', ');
   const insert = await conn.prepare(`INSERT INTO ${table} VALUES (${placeholders})`);
   for (const e of events) {
     const rec = e as unknown as Record<string, unknown>;
     const values: DuckDBValue[] = EVENT_COLUMNS.map((c) => {
       const v = rec[c];
       if (v === undefined || v === null) return null;
-      if (COLUMN_TYPES[c] === 'string[]') return listValue(v as string[]);
-      if (COLUMN_TYPES[c] === 'json') return JSON.stringify(v);
+      if (COLUMN_TYPES[c] === 'json' || COLUMN_TYPES[c] === 'string[]') return JSON.stringify(v);
       if (COLUMN_TYPES[c] === 'bigint') return BigInt(v as number);
       return v as DuckDBValue;
     });
