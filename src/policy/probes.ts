@@ -62,15 +62,18 @@ export function privilegedIdentities(policy: Policy): Identity[] {
     { label: 'user system:anonymous', user: 'system:anonymous', groups: ['system:unauthenticated'] },
     { label: 'group system:masters', user: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
   ];
+  const covered = new Set(['system:anonymous', 'system:unauthenticated', 'system:masters']);
   for (const r of policy.rules) {
     for (const u of r.users ?? []) {
-      if (NEVER_SILENCE.test(u)) out.push({ label: `user ${u}`, user: u, groups: ['system:authenticated'] });
+      if (NEVER_SILENCE.test(u) && !covered.has(u)) out.push({ label: `user ${u}`, user: u, groups: ['system:authenticated'] });
+      covered.add(u);
     }
     for (const g of r.userGroups ?? []) {
-      if (NEVER_SILENCE.test(g)) out.push({ label: `group ${g}`, user: 'probe-user', groups: [g] });
+      if (NEVER_SILENCE.test(g) && !covered.has(g)) out.push({ label: `group ${g}`, user: 'probe-user', groups: [g] });
+      covered.add(g);
     }
   }
-  return dedupe(out);
+  return out;
 }
 
 /** The generic identities plus one per distinct user / group the policy names. */
