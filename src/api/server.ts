@@ -12,8 +12,8 @@ export type RouteRegistrar = (app: FastifyInstance, deps: ApiDeps) => void;
 
 export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): FastifyInstance {
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // per-request lines are info: keep the HTTP logger at warn (nothing per event at info)
+    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
     trustProxy: false,
     ...(deps.tls
