@@ -44,12 +44,10 @@ export function resolveEventField(query: string, path: Path): FieldRef {
   const column = BY_LOWER.get(lower);
   if (column && rest.length === 0) return { kind: 'column', name: column };
   let hint = column ? `attrs.${path.segs.join('.')}` : suggest(rest.length > 0 ? `${head ?? ''}.` : path.text, [...BY_LOWER.keys(), 'attrs.']);
-  if (hint === 'attrs.') hint = rest.length > 0 ? `attrs.${rest.join('.')}` : undefined;
+  if (hint === 'attrs.' || hint === 'attrs') hint = rest.length > 0 ? `attrs.${rest.join('.')}` : undefined;
   const why = column ? `'${column}' has no sub-fields` : `unknown field '${path.text}'`;
-  throw fieldError(query, path.start, `${why}${hint ? ` (did you mean '${hint}'?)` : ''}; to search text containing ':' put it in quotes`, {
-    field: path.text,
-    suggestion: hint,
-  });
+  const advice = `${hint ? `did you mean '${hint}'? ` : ''}to search text containing ':' put it in quotes`;
+  throw fieldError(query, path.start, why, { field: path.text, suggestion: hint }, advice);
 }
 
 /** The known name closest to `name` (edit distance), or undefined when nothing is close. */

@@ -105,7 +105,7 @@ export class FilterParser {
     if (tok.t === 'field') return this.fieldTerm(tok.path, tok.op, tok.end);
     if (tok.t === 'word') {
       const kw = keyword(tok);
-      if (kw) throw syntaxError(this.lx.src, tok.start, `expected a search term after ${kw.toUpperCase()}, found ${describe(tok)}`);
+      if (kw) throw syntaxError(this.lx.src, tok.start, `expected a search term, found ${kw.toUpperCase()}`, { hint: `quote it to search the word: "${tok.text}"` });
       if (!tok.quoted && /^\*+$/.test(tok.text)) return { op: 'true' };
       return { op: 'text', value: tok.text, wildcard: !tok.quoted && tok.text.includes('*') };
     }

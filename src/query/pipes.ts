@@ -40,10 +40,8 @@ export class PipeParser {
     }
     if (viaField !== undefined && outputs.includes(viaField)) return { kind: 'output', name: viaField };
     const hint = suggest(text, outputs);
-    throw fieldError(this.lx.src, start, `unknown column '${text}' (columns here: ${outputs.join(', ')})${hint ? `; did you mean '${hint}'?` : ''}`, {
-      field: text,
-      suggestion: hint,
-    });
+    const advice = `${hint ? `did you mean '${hint}'? ` : ''}columns here: ${outputs.join(', ')}`;
+    throw fieldError(this.lx.src, start, `unknown column '${text}'`, { field: text, suggestion: hint }, advice);
   }
 
   stages(): Stage[] {
