@@ -1,0 +1,17 @@
+/**
+ * Detection: Falco-compatible rule files (lists, macros, rules, exceptions, append/override)
+ * compiled to closures and evaluated per LogEvent. See ./README.md for the grammar and fields.
+ */
+export { loadRuleFiles, RuleSet, ruleIdOf, describeWarning } from './ruleset.ts';
+export type { Match, RuleInfo, LoadWarning } from './ruleset.ts';
+export type { RuleFileInput } from './rule-file.ts';
+export { alertFromMatch, alertLabels } from './alert.ts';
+export type { Alert } from './alert.ts';
+export { parsePriority, PRIORITY_SEVERITY } from './priority.ts';
+export type { Priority } from './priority.ts';
+export { parseCondition } from './parser.ts';
+export type { Expr } from './ast.ts';
+export { SourceText, formatLocation } from './source-text.ts';
+export type { Location } from './source-text.ts';
+export { STATEFUL_KEYS } from './stateful.ts';
+export type { StatefulSpec, ThresholdSpec, DedupeSpec, AbsenceSpec, SequenceSpec } from './stateful.ts';
