@@ -7,7 +7,7 @@
 import type { ColumnType, EventColumn, LogEvent } from '../core/index.ts';
 import { COLUMN_TYPES, EVENT_COLUMNS } from '../core/index.ts';
 import type { FieldValue } from './json-values.ts';
-import { asString, getKey, jsonPointer, listValue } from './json-values.ts';
+import { asString, getKey, jsonPointerGetter, listValue } from './json-values.ts';
 
 export type ValueType = 'string' | 'number' | 'dynamic';
 
@@ -77,8 +77,8 @@ function rawtime(ev: LogEvent): string {
 export function jsonField(name: string, arg: string | undefined): FieldImpl | undefined {
   const base = name.replace(/^jevt\./, 'json.');
   if (base === 'json.value') {
-    const ptr = arg ?? '';
-    return { isList: false, type: 'string', get: (ev) => asString(jsonPointer(ev.attrs, ptr)) };
+    const walk = jsonPointerGetter(arg ?? '');
+    return { isList: false, type: 'string', get: (ev) => asString(walk(ev.attrs)) };
   }
   if (base === 'json.obj') return { isList: false, type: 'string', get: (ev) => JSON.stringify(ev.attrs, null, 2) };
   if (base === 'json.rawtime') return { isList: false, type: 'string', get: rawtime };

@@ -106,13 +106,17 @@ export class SourceIndex<R extends Indexed> {
   }
 
   candidates(ev: LogEvent): readonly R[] {
-    const vals: (string | undefined)[] = this.getters.map((g) => {
+    let key = '';
+    for (const g of this.getters) {
+      const v = g(ev);
+      key += (typeof v === 'string' ? v : '\u0001') + SEP;
+    }
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    const vals = this.getters.map((g) => {
       const v = g(ev);
       return typeof v === 'string' ? v : undefined;
     });
-    const key = vals.map((v) => (v === undefined ? '\u0001' : v)).join(SEP);
-    const hit = this.memo.get(key);
-    if (hit) return hit;
     const val = (dim: string | undefined): string | undefined => (dim === undefined ? '' : vals[this.dims.indexOf(dim)]);
     const out: R[] = [];
     for (const t of this.tables) {

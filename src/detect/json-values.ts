@@ -96,15 +96,21 @@ export function listFromKeys(root: unknown, keys: readonly string[]): FieldValue
   return listValue(v.map((x) => asString(x) ?? 'null'));
 }
 
-/** RFC 6901 JSON pointer, as the json plugin walks it (a leading '/' is optional). */
-export function jsonPointer(root: unknown, pointer: string): unknown {
-  if (pointer.length === 0) return root;
+/** RFC 6901 JSON pointer, as the json plugin walks it (a leading '/' is optional); keys split once. */
+export function jsonPointerGetter(pointer: string): (root: unknown) => unknown {
+  if (pointer.length === 0) return (root) => root;
   const p = pointer.startsWith('/') ? pointer.slice(1) : pointer;
-  let cur = root;
-  for (const raw of p.split('/')) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    cur = key === '' ? memberOf(cur, '') : getKey(cur, key);
-    if (cur === undefined) return undefined;
-  }
-  return cur;
+  const keys = p.split('/').map((raw) => raw.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return (root) => {
+    let cur = root;
+    for (const key of keys) {
+      cur = key === '' ? memberOf(cur, '') : getKey(cur, key);
+      if (cur === undefined) return undefined;
+    }
+    return cur;
+  };
+}
+
+export function jsonPointer(root: unknown, pointer: string): unknown {
+  return jsonPointerGetter(pointer)(root);
 }

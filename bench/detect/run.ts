@@ -1,0 +1,72 @@
+/**
+ * Rule engine throughput: Falco's k8s_audit rules (rules-k8saudit-v0.6.0, loaded as-is) over the
+ * Falco trace-file events repeated to ~1M evaluations, against a loop that only reads the same
+ * events. Run: node bin/run-ts.js bench/detect/run.ts [events]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditEventsFromNdjson } from '../../src/detect/audit-fixture.ts';
+import { loadRuleFiles } from '../../src/detect/index.ts';
+import type { LogEvent } from '../../src/core/index.ts';
+
+const DIR = join(import.meta.dirname, '../../test/fixtures/falco-k8saudit');
+const TOTAL = Number(process.argv[2] ?? 1_000_000);
+const COPIES = 20; // distinct event objects per fixture event, so nothing is trivially hot
+
+const base: LogEvent[] = [];
+for (const f of readdirSync(join(DIR, 'trace_files/k8s_audit')).sort()) {
+  base.push(...auditEventsFromNdjson(readFileSync(join(DIR, 'trace_files/k8s_audit', f), 'utf8')));
+}
+const pool: LogEvent[] = [];
+for (let c = 0; c < COPIES; c++) for (const e of base) pool.push({ ...e, attrs: structuredClone(e.attrs) });
+
+const t0 = performance.now();
+const rules = loadRuleFiles([
+  { path: 'falco-rules-1.0.1-lists.yaml', text: readFileSync(join(DIR, 'falco-rules-1.0.1-lists.yaml'), 'utf8') },
+  { path: 'rules-k8saudit-v0.6.0/k8s_audit_rules.yaml', text: readFileSync(join(DIR, 'rules-k8saudit-v0.6.0/k8s_audit_rules.yaml'), 'utf8') },
+]);
+const loadMs = performance.now() - t0;
+
+function readOnly(n: number): number {
+  let sink = 0;
+  for (let i = 0; i < n; i++) {
+    const e = pool[i % pool.length]!;
+    const a = e.attrs as { verb?: string; objectRef?: { resource?: string } };
+    sink += (e.source.length + (a.verb?.length ?? 0) + (a.objectRef?.resource?.length ?? 0)) & 1;
+  }
+  return sink;
+}
+
+function detect(n: number): number {
+  let matches = 0;
+  for (let i = 0; i < n; i++) matches += rules.evaluate(pool[i % pool.length]!).length;
+  return matches;
+}
+
+function time(fn: (n: number) => number, n: number): { ms: number; out: number } {
+  const s = performance.now();
+  const out = fn(n);
+  return { ms: performance.now() - s, out };
+}
+
+// warm up both loops
+readOnly(200_000);
+detect(200_000);
+
+const runs = 3;
+let bestRead = Infinity;
+let bestDetect = Infinity;
+let matched = 0;
+for (let r = 0; r < runs; r++) {
+  bestRead = Math.min(bestRead, time(readOnly, TOTAL).ms);
+  const d = time(detect, TOTAL);
+  bestDetect = Math.min(bestDetect, d.ms);
+  matched = d.out;
+}
+const eps = (ms: number) => Math.round(TOTAL / (ms / 1000));
+const active = rules.rules.filter((r) => r.enabled).length;
+console.log(`rules: ${rules.rules.length} (${active} enabled), loaded+compiled in ${loadMs.toFixed(1)} ms`);
+console.log(`events: ${TOTAL} (${base.length} fixture events x ${COPIES} copies, cycled); matches: ${matched}`);
+console.log(`read-only loop : ${eps(bestRead).toLocaleString('en-US')} events/s (${bestRead.toFixed(0)} ms)`);
+console.log(`rule evaluation: ${eps(bestDetect).toLocaleString('en-US')} events/s (${bestDetect.toFixed(0)} ms)`);
+console.log(`ratio (read-only / evaluation): ${(bestDetect / bestRead).toFixed(1)}x; ${((bestDetect * 1e6) / TOTAL).toFixed(0)} ns per event`);
