@@ -12,9 +12,11 @@ export interface Claim {
   keys: string[];
 }
 
+const IN_FLIGHT = Number.MAX_SAFE_INTEGER;
+
 export class DedupIndex {
+  /** key -> when it was stored; IN_FLIGHT while its batch is not yet durable */
   private readonly seen = new Map<string, number>();
-  private readonly inflight = new Set<string>();
   evicted = 0;
 
   constructor(
@@ -38,11 +40,13 @@ export class DedupIndex {
         continue;
       }
       const at = this.seen.get(k);
-      if (this.inflight.has(k) || (at !== undefined && at >= now - this.windowMs)) {
+      if (at !== undefined && at >= now - this.windowMs) {
         duplicates++;
         continue;
       }
-      this.inflight.add(k);
+      // an expired key is re-inserted at the end so expiry order stays insertion order
+      if (at !== undefined) this.seen.delete(k);
+      this.seen.set(k, IN_FLIGHT);
       keys.push(k);
       fresh.push(e);
     }
@@ -51,15 +55,13 @@ export class DedupIndex {
 
   /** The batch holding `keys` is durable: remember them. */
   commit(keys: readonly string[], at: number): void {
-    for (const k of keys) {
-      this.inflight.delete(k);
-      this.remember(k, at);
-    }
+    for (const k of keys) this.seen.set(k, at);
+    this.bound();
   }
 
   /** The batch failed: forget its reservations so a retry can store it. */
   release(keys: readonly string[]): void {
-    for (const k of keys) this.inflight.delete(k);
+    for (const k of keys) if (this.seen.get(k) === IN_FLIGHT) this.seen.delete(k);
   }
 
   remember(key: string, at: number): void {
@@ -69,7 +71,11 @@ export class DedupIndex {
       this.seen.delete(key);
     }
     this.seen.set(key, at);
-    if (this.seen.size > this.maxKeys) {
+    this.bound();
+  }
+
+  private bound(): void {
+    while (this.seen.size > this.maxKeys) {
       const oldest = this.seen.keys().next().value as string;
       this.seen.delete(oldest);
       this.evicted++;
@@ -80,7 +86,7 @@ export class DedupIndex {
   prune(now: number): number {
     let n = 0;
     for (const [k, at] of this.seen) {
-      if (at >= now - this.windowMs) break;
+      if (at >= now - this.windowMs) break; // also stops at in-flight keys
       this.seen.delete(k);
       n++;
     }

@@ -3,7 +3,7 @@
  * coerced, so a WAL frame can always be loaded into the tail), NDJSON encoding, and rows -> LogEvent.
  */
 import { ArgusError, COLUMN_TYPES, EVENT_COLUMNS } from '../../core/index.ts';
-import type { LogEvent } from '../../core/index.ts';
+import type { EventColumn, LogEvent } from '../../core/index.ts';
 
 const INT32_MAX = 2_147_483_647;
 
@@ -11,8 +11,46 @@ function fail(i: number, field: string, why: string): never {
   throw new ArgusError('BAD_EVENT', `event ${i}: ${field} ${why}`, { index: i, field });
 }
 
-/** A copy of `e` holding only store columns with the stored types; throws BAD_EVENT when it cannot be stored. */
+const KNOWN = new Set<string>(EVENT_COLUMNS);
+
+function stringsOnly(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+}
+
+/** Whether `e` already has only store columns, stored types and the required fields (then it is used as is). */
+function isCanonical(e: Record<string, unknown>): boolean {
+  if (typeof e.id !== 'string' || e.id === '' || typeof e.source !== 'string' || e.source === '') return false;
+  if (!Number.isSafeInteger(e.ts) || !Number.isSafeInteger(e.receivedAt) || !Number.isSafeInteger(e.severityNumber)) return false;
+  if (typeof e.message !== 'string' || e.attrs === null || typeof e.attrs !== 'object' || Array.isArray(e.attrs)) return false;
+  for (const k in e) {
+    if (!KNOWN.has(k)) return false;
+    const v = e[k];
+    if (v === undefined || v === null) return false;
+    switch (COLUMN_TYPES[k as EventColumn]) {
+      case 'string':
+        if (typeof v !== 'string') return false;
+        break;
+      case 'int':
+        if (!Number.isInteger(v) || Math.abs(v as number) > INT32_MAX) return false;
+        break;
+      case 'bigint':
+        if (!Number.isSafeInteger(v)) return false;
+        break;
+      case 'string[]':
+        if (!stringsOnly(v)) return false;
+        break;
+      case 'json':
+        break;
+    }
+  }
+  return true;
+}
+
+/** `e` itself when already canonical, else a copy holding only store columns with the stored types; throws BAD_EVENT when it cannot be stored. */
 export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
+  if (e !== null && typeof e === 'object' && isCanonical(e as unknown as Record<string, unknown>)) return e;
   if (e === null || typeof e !== 'object') fail(i, 'event', 'must be an object');
   const src = e as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -30,13 +30,16 @@ async function deleteFiles(ctx: StoreContext, segs: readonly SegmentInfo[]): Pro
   for (const d of dirs) await fsyncDir(d).catch(() => undefined);
 }
 
-function retire(ctx: StoreContext, removed: readonly SegmentInfo[], added: SegmentInfo[] = []): void {
+/** Publishes the new segment set; deletes retired files now, or once older queries finish. */
+async function retire(ctx: StoreContext, removed: readonly SegmentInfo[], added: SegmentInfo[] = []): Promise<void> {
   const gone = new Set(removed.map((s) => s.id));
   const cur = ctx.snapshots.current;
   const next = [...cur.segments.filter((s) => !gone.has(s.id)), ...added];
+  let now: Promise<void> | undefined;
   ctx.snapshots.publish(next, cur.flushedWal, () => {
-    void deleteFiles(ctx, removed);
+    now = deleteFiles(ctx, removed);
   });
+  await now;
 }
 
 export async function applyRetention(ctx: StoreContext, now: number): Promise<RetentionReport> {
@@ -48,7 +51,7 @@ export async function applyRetention(ctx: StoreContext, now: number): Promise<Re
     report.deletedRows += s.rows;
     report.deletedBytes += s.bytes;
   }
-  retire(ctx, drop);
+  await retire(ctx, drop);
   ctx.log.info(report, 'Retention removed segments');
   return report;
 }
@@ -84,7 +87,7 @@ export async function compact(ctx: StoreContext): Promise<CompactionReport> {
         { op: 'add', ...seg, replaces: g.map((s) => s.id) },
         ...g.map((s) => ({ op: 'remove', id: s.id, reason: 'compaction', at }) as ManifestEntry),
       ]);
-      retire(ctx, g, [seg]);
+      await retire(ctx, g, [seg]);
       report.merged += g.length;
       report.created++;
     }

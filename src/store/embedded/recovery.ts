@@ -58,7 +58,7 @@ export async function replayIntoTail(ctx: StoreContext, replay: WalReplay, now: 
       }
     }
     loads.push(
-      ctx.tail.load(text, b.walNo, rows).then(
+      ctx.tail.load(b.payload, b.walNo, rows).then(
         () => void (ctx.counters.replayedEvents += rows),
         (err: unknown) => {
           ctx.counters.replayErrors++;

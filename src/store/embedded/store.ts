@@ -149,8 +149,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     pending += stored.length;
     let loaded: { done: Promise<void> };
     try {
-      const ndjson = encodeNdjson(stored);
-      loaded = await c.wal.append(Buffer.from(ndjson), (walNo) => ({ done: c.tail.load(ndjson, walNo, stored.length) }));
+      const ndjson = Buffer.from(encodeNdjson(stored));
+      loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, stored.length) }));
       c.dedup.commit(claim.keys, Date.now());
     } catch (e) {
       c.dedup.release(claim.keys);

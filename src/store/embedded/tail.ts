@@ -13,7 +13,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { COLUMN_DEFS, COLUMN_LIST, JSON_COLUMNS, literal } from './columns.ts';
 
 type Op =
-  | { kind: 'load'; ndjson: string; walNo: number; rows: number; resolve: () => void; reject: (e: unknown) => void }
+  | { kind: 'load'; ndjson: Buffer; walNo: number; rows: number; resolve: () => void; reject: (e: unknown) => void }
   | { kind: 'task'; fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 const MAX_COALESCE_BYTES = 64 * 1024 * 1024;
@@ -44,7 +44,7 @@ export class Tail {
   }
 
   /** Queues an NDJSON batch (from WAL file `walNo`) for loading; resolves once it is queryable. */
-  load(ndjson: string, walNo: number, rows: number): Promise<void> {
+  load(ndjson: Buffer, walNo: number, rows: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.ops.push({ kind: 'load', ndjson, walNo, rows, resolve, reject });
       void this.drain();
@@ -110,7 +110,7 @@ export class Tail {
           this.ops.shift();
         }
         try {
-          await this.loadNow(batch.map((b) => b.ndjson).join(''), op.walNo);
+          await this.loadNow(batch.length === 1 ? op.ndjson : Buffer.concat(batch.map((b) => b.ndjson)), op.walNo);
           this.count(op.walNo, batch.reduce((n, b) => n + b.rows, 0));
           for (const b of batch) b.resolve();
         } catch (e) {
@@ -128,7 +128,7 @@ export class Tail {
     this.rowsByWal.set(walNo, (this.rowsByWal.get(walNo) ?? 0) + rows);
   }
 
-  private async loadNow(ndjson: string, walNo: number): Promise<void> {
+  private async loadNow(ndjson: Buffer, walNo: number): Promise<void> {
     const file = join(this.tmpDir, `load-${++this.loadSeq % 2}.ndjson`);
     await writeFile(file, ndjson);
     try {

@@ -8,6 +8,14 @@ export const FRAME_HEADER = 8;
 /** frames above this are treated as corrupt when reading */
 export const MAX_FRAME = 256 * 1024 * 1024;
 
+/** The 8-byte header of a frame (written with the payload by writev, no copy). */
+export function frameHeader(payload: Buffer): Buffer {
+  const h = Buffer.allocUnsafe(FRAME_HEADER);
+  h.writeUInt32LE(payload.length, 0);
+  h.writeUInt32LE(crc32c(payload), 4);
+  return h;
+}
+
 export function encodeFrame(payload: Buffer): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
   frame.writeUInt32LE(payload.length, 0);
@@ -22,6 +30,6 @@ export function walFileName(n: number): string {
 
 /** The number of a WAL file name, or undefined for other files. */
 export function walFileNumber(name: string): number | undefined {
-  const m = /^wal-(\d{12})\.log$/.exec(name);
+  const m = /^wal-(\d{12,})\.log$/.exec(name);
   return m ? Number(m[1]) : undefined;
 }

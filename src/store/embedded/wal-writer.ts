@@ -9,11 +9,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ArgusError } from '../../core/index.ts';
-import { encodeFrame, walFileName } from './wal-format.ts';
+import { frameHeader, walFileName } from './wal-format.ts';
 import { fsyncDir } from './fsutil.ts';
 
 interface Waiter {
-  frame: Buffer;
+  header: Buffer;
+  payload: Buffer;
   onDurable: (walNo: number) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -63,7 +64,7 @@ export class WalWriter {
     if (this.broken) return Promise.reject(this.ioError(this.broken));
     if (!this.fh) return Promise.reject(new ArgusError('STORE_CLOSED', 'The WAL is not open'));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ frame: encodeFrame(payload), onDurable, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ header: frameHeader(payload), payload, onDurable, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -118,14 +119,20 @@ export class WalWriter {
     this.pending = [];
     try {
       if (this.broken) throw this.broken;
-      const buf = group.length === 1 ? group[0]!.frame : Buffer.concat(group.map((w) => w.frame));
-      let off = 0;
-      while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off)).bytesWritten;
+      const parts = group.flatMap((w) => [w.header, w.payload]);
+      const total = parts.reduce((n, b) => n + b.length, 0);
+      const written = (await this.fh!.writev(parts)).bytesWritten;
+      if (written < total) {
+        // short writev: write the rest from one buffer
+        const rest = Buffer.concat(parts).subarray(written);
+        let off = 0;
+        while (off < rest.length) off += (await this.fh!.write(rest, off, rest.length - off)).bytesWritten;
+      }
       await this.fh!.datasync();
       this.counters.fsyncs++;
       this.counters.frames += group.length;
-      this.counters.bytes += buf.length;
-      this.fileBytes += buf.length;
+      this.counters.bytes += total;
+      this.fileBytes += total;
     } catch (e) {
       this.broken ??= e as Error;
       this.log.error({ err: e }, 'WAL write failed; the store refuses further appends');
