@@ -10,7 +10,7 @@ import type { Filter } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
 import { COLUMN_LIST, ident, literal, sqlType } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
-import type { SqlRenderer } from './render-fallback.ts';
+import type { SqlRenderer } from './renderer.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
 import type { Tail } from './tail.ts';
 
@@ -90,7 +90,7 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
     }
     const rows = reader.getRowsJS().map((row) => row.map(plainValue));
     stats.elapsedMs = performance.now() - t0;
-    return { kind: 'table', columns: reader.columnNames(), rows, stats };
+    return { kind: 'table', columns: r.columns ?? reader.columnNames(), rows, stats };
   } finally {
     con.closeSync();
     release();

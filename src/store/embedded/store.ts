@@ -17,8 +17,8 @@ import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
 import { runQuery } from './query-runner.ts';
 import { rebuildDedupFromSegments, replayIntoTail, sweepOrphans } from './recovery.ts';
-import { renderFallback } from './render-fallback.ts';
-import type { SqlRenderer } from './render-fallback.ts';
+import { renderDuckDb } from '../sql/index.ts';
+import type { SqlRenderer } from './renderer.ts';
 import { Snapshots } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { replayWal } from './wal-replay.ts';
@@ -29,7 +29,7 @@ export interface EmbeddedStoreOptions {
   dataDir: string;
   config: StoreConfig;
   logger: Logger;
-  /** plan -> SQL renderer (defaults to the minimal built-in one) */
+  /** plan -> SQL renderer (defaults to src/store/sql's renderDuckDb) */
   renderSql?: SqlRenderer;
   /** events accepted but not yet durable before append rejects with OVERLOADED */
   maxPendingEvents?: number;
@@ -48,7 +48,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const flushEvery = parseDuration(cfg.flushInterval, 'store.flushInterval');
   const windowMs = parseDuration(cfg.dedupWindow, 'store.dedupWindow');
   const maxPending = opts.maxPendingEvents ?? 500_000;
-  const render = opts.renderSql ?? renderFallback;
+  const render = opts.renderSql ?? renderDuckDb;
   const listeners = new Set<StoreListener>();
   const flushLock = new Mutex();
   const maintLock = new Mutex();
@@ -216,8 +216,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     state = 'stopped';
     const c = ctx;
     for (const t of timers) clearInterval(t);
-    await c.wal.close().catch((err: unknown) => log.warn({ err }, 'Closing the WAL failed'));
     await Promise.all([flushLock.idle(), maintLock.idle()]);
+    await c.wal.close().catch((err: unknown) => log.warn({ err }, 'Closing the WAL failed'));
     await c.tail.task(async () => undefined).catch(() => undefined);
     for (let i = 0; i < 100 && c.snapshots.activeReaders() > 0; i++) await new Promise((r) => setTimeout(r, 50));
     await c.manifest.close();

@@ -75,6 +75,7 @@ export class WalWriter {
    */
   rotate(): Promise<number> {
     if (this.broken) return Promise.reject(this.ioError(this.broken));
+    if (!this.fh) return Promise.reject(new ArgusError('STORE_CLOSED', 'The WAL is not open'));
     return new Promise<number>((resolve, reject) => {
       this.rotateWaiters.push({ resolve, reject });
       this.schedule();
