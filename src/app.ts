@@ -49,9 +49,10 @@ function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
 
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
-  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } });
+  // logs go to stderr: stdout is for command output (query results, NDJSON alerts)
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } }, pino.destination(2));
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const store = createEmbeddedStore({ dataDir: config.data, config: config.store, logger: logger.child({ component: 'store' }) });
+  const store = createEmbeddedStore({ dataDir: config.data, config: config.store, logger });
   let ready = false;
   let stopped = false;
 
