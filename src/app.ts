@@ -1,7 +1,7 @@
 /**
  * Composition root: config -> logger -> store -> pipeline -> HTTP. Nothing else wires components.
  */
-import { pino } from 'pino';
+import { pino, destination } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
   // logs go to stderr: stdout is for command output (query results, NDJSON alerts)
-  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } }, pino.destination(2));
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } }, destination(2));
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
   const store = createEmbeddedStore({ dataDir: config.data, config: config.store, logger });
   let ready = false;
