@@ -43,7 +43,7 @@ const layerBlocks = Object.entries(layers).map(([layer, banned]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'bench/out/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'tmp/**', 'dist/**', 'web/dist/**', 'bench/out/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
