@@ -33,6 +33,8 @@ export interface EmbeddedStoreOptions {
   renderSql?: SqlRenderer;
   /** events accepted but not yet durable before append rejects with OVERLOADED */
   maxPendingEvents?: number;
+  /** DuckDB worker threads (default: one per core) */
+  duckdbThreads?: number;
   /** how often retention, compaction and dedup expiry run (ms); 0 disables */
   maintenanceIntervalMs?: number;
 }
@@ -91,7 +93,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     const manifest = new Manifest(join(opts.dataDir, 'manifest.jsonl'), log);
     const m = await manifest.load();
     const swept = await sweepOrphans(opts.dataDir, m.live);
-    const tail = await Tail.create(tmpDir);
+    const tail = await Tail.create(tmpDir, opts.duckdbThreads);
     const now = Date.now();
     const replay = await replayWal(walDir, m.checkpointWal, log);
     const wal = new WalWriter(walDir, log, cfg.commitDelayMs);

@@ -31,8 +31,9 @@ export class Tail {
     private readonly tmpDir: string,
   ) {}
 
-  static async create(tmpDir: string): Promise<Tail> {
-    const db = await DuckDBInstance.create(':memory:');
+  /** `threads`: DuckDB worker threads (default: DuckDB's own, one per core) */
+  static async create(tmpDir: string, threads?: number): Promise<Tail> {
+    const db = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
     const con = await db.connect();
     await con.run(`CREATE TABLE tail (${COLUMN_DEFS}, "_wal" BIGINT NOT NULL)`);
     return new Tail(db, con, tmpDir);

@@ -61,9 +61,15 @@ export async function replayWal(dir: string, checkpoint: number, log: Logger): P
       log.warn({ file: walFileName(n), regions: scan.corruptFrames, bytes: scan.corruptBytes }, 'Skipped corrupt WAL frames');
     }
     if (scan.tornFrames === 0) continue;
-    r.tornFrames += scan.tornFrames;
-    r.tornBytes += scan.tornBytes;
     const last = i === live.length - 1;
+    // only the newest file can legitimately end in a torn write; an older one ending badly is corruption
+    if (last) {
+      r.tornFrames += scan.tornFrames;
+      r.tornBytes += scan.tornBytes;
+    } else {
+      r.corruptFrames += scan.tornFrames;
+      r.corruptBytes += scan.tornBytes;
+    }
     log.warn(
       { file: walFileName(n), bytes: scan.tornBytes, offset: scan.goodEnd, last },
       last ? 'Cut a torn WAL tail' : 'Cut a corrupt WAL file end',

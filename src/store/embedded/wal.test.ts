@@ -49,7 +49,7 @@ describe('WAL recovery', () => {
     await store.start();
     const batches: string[][] = [];
     for (let b = 0; b < n; b++) {
-      const evs = Array.from({ length: 3 }, (_, i) => auditEvent(b * 10 + i));
+      const evs = Array.from({ length: 3 }, (_, i) => auditEvent(b * 10 + i, { dedupKey: undefined }));
       await store.append(evs);
       batches.push(evs.map((e) => e.id));
     }
@@ -100,6 +100,16 @@ describe('WAL recovery', () => {
     garble(file, buf.readUInt32LE(0) + 8 + 20); // inside the second frame
     const { ids } = await restartIds();
     expect(ids).toEqual([...batches[0]!, ...batches[2]!].sort());
+    expect(await store.stats()).toMatchObject({ walTornFrames: 0, walCorruptFrames: 1 });
+  });
+
+  it('counts a bad end of an older WAL file as corruption, not as a torn tail', async () => {
+    const first = await writeBatches(2);
+    const second = await writeBatches(1); // restart: replays wal 1, appends into wal 2
+    const older = join(dir, 'wal', readdirSync(join(dir, 'wal')).sort()[0]!);
+    truncateSync(older, statSync(older).size - 5);
+    const { ids } = await restartIds();
+    expect(ids).toEqual([...first[0]!, ...second[0]!].sort());
     expect(await store.stats()).toMatchObject({ walTornFrames: 0, walCorruptFrames: 1 });
   });
 

@@ -95,6 +95,7 @@ for (const [name, fn] of Object.entries(methods)) {
   if (process.argv[4] && process.argv[4] !== name) continue;
   await reset();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let stringify = 0;
   for (let off = 0; off < total; off += batch) {
     const b = events.slice(off, off + batch);
@@ -105,8 +106,9 @@ for (const [name, fn] of Object.entries(methods)) {
     await fn(b, nd);
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   const n = Number((await con.runAndReadAll('SELECT count(*) FROM tail')).getRows()[0]![0]);
-  console.log(`${name.padEnd(18)} ${Math.round((total / ms) * 1000).toString().padStart(8)} ev/s  (stringify ${Math.round(stringify)} ms of ${Math.round(ms)} ms, rows ${n})`);
+  console.log(`${name.padEnd(18)} ${Math.round((total / ms) * 1000).toString().padStart(8)} ev/s wall, ${((cpu.user + cpu.system) / total).toFixed(1).padStart(5)} µs CPU/event incl. stringify (stringify ${Math.round(stringify)} ms of ${Math.round(ms)} ms, rows ${n})`);
 }
 con.closeSync();
 db.closeSync();
