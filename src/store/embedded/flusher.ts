@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { newId } from '../../core/index.ts';
+import { ArgusError, newId } from '../../core/index.ts';
 import type { SegmentInfo } from '../types.ts';
 import { COLUMN_LIST } from './columns.ts';
 import type { StoreContext } from './context.ts';
@@ -22,6 +22,12 @@ export async function flushTail(ctx: StoreContext): Promise<number> {
   if (ctx.tail.rowsAbove(before.flushedWal) === 0 && walNow.currentBytes === 0 && !ctx.oldWalFiles) return 0;
   const cutoff = await ctx.wal.rotate();
   await ctx.tail.task(async () => undefined);
+  if (ctx.tail.failedWal !== undefined && ctx.tail.failedWal <= cutoff) {
+    // the WAL is the only copy of that batch: keep every WAL file until a restart replays it
+    throw new ArgusError('STORE_IO', 'A WAL batch could not be loaded into the tail; flushing is paused until restart', {
+      wal: ctx.tail.failedWal,
+    });
+  }
   const lo = Math.trunc(before.flushedWal);
   const range = `"_wal" > ${lo} AND "_wal" <= ${Math.trunc(cutoff)}`;
   const con = await ctx.tail.connect();

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryPlan } from '../../core/index.ts';
@@ -155,6 +155,21 @@ describe('embedded store', () => {
     expect(seen).toEqual([ev.id]);
     await expect(store.append([{ ...auditEvent(3), ts: 'soon' as unknown as number }])).rejects.toMatchObject({ code: 'BAD_EVENT' });
     expect(store.walStats().frames).toBe(2);
+  });
+
+  it('keeps a durable batch that failed to load in the WAL, pauses flushing, and replays it on restart', async () => {
+    store = openStore(dir);
+    await store.start();
+    await store.append([auditEvent(1)]);
+    rmSync(join(dir, 'tmp'), { recursive: true, force: true }); // the tail's scratch dir vanishes
+    const lost = auditEvent(2);
+    await expect(store.append([lost])).rejects.toMatchObject({ code: 'STORE_IO' });
+    await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_IO' });
+    await store.stop();
+    store = openStore(dir);
+    await store.start();
+    expect(await ids(store)).toContain(lost.id);
+    expect(await ids(store)).toHaveLength(2);
   });
 
   it('stop is safe twice and without start', async () => {

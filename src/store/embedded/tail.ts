@@ -24,6 +24,8 @@ export class Tail {
   /** rows currently in the table, by WAL file */
   private readonly rowsByWal = new Map<number, number>();
   private loadSeq = 0;
+  /** lowest WAL file with a batch that failed to load (its rows are only in the WAL) */
+  failedWal: number | undefined;
 
   private constructor(
     private readonly db: DuckDBInstance,
@@ -115,9 +117,17 @@ export class Tail {
           this.count(op.walNo, batch.reduce((n, b) => n + b.rows, 0));
           for (const b of batch) b.resolve();
         } catch (e) {
-          if (batch.length === 1) batch[0]!.reject(e);
           // one bad batch must not fail its neighbours: load them one by one
-          else for (const b of batch) await this.loadNow(b.ndjson, b.walNo).then(() => (this.count(b.walNo, b.rows), b.resolve()), b.reject);
+          for (const b of batch) {
+            const err = batch.length === 1 ? e : await this.loadNow(b.ndjson, b.walNo).then(() => undefined, (x: unknown) => x);
+            if (err === undefined) {
+              this.count(b.walNo, b.rows);
+              b.resolve();
+              continue;
+            }
+            this.failedWal = Math.min(this.failedWal ?? Infinity, b.walNo);
+            b.reject(err);
+          }
         }
       }
     } finally {
