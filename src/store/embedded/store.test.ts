@@ -81,6 +81,23 @@ describe('embedded store', () => {
     expect(q.stats).toMatchObject({ segmentsScanned: 3, tailRows: 1 });
   });
 
+  it('keeps events that arrive during a flush in the tail, each exactly once', async () => {
+    store = openStore(dir);
+    await store.start();
+    await store.append(Array.from({ length: 50 }, (_, i) => auditEvent(i)));
+    const during = Promise.all(Array.from({ length: 10 }, (_, b) => store.append(Array.from({ length: 5 }, (_, i) => auditEvent(1000 + b * 5 + i)))));
+    await Promise.all([store.flush(), during]);
+    const all = await ids(store);
+    expect(all).toHaveLength(100);
+    expect(new Set(all).size).toBe(100);
+    const st = await store.stats();
+    expect(st.segmentRows + st.tailRows).toBe(100);
+    await store.stop();
+    store = openStore(dir);
+    await store.start();
+    expect(await ids(store)).toEqual(all);
+  });
+
   it('replays the WAL on restart', async () => {
     store = openStore(dir);
     await store.start();
