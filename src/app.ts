@@ -11,6 +11,9 @@ import type { AppendResult, Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
 import { buildServer, createMetrics, makeK8sAuditRoutes } from './api/index.ts';
 import type { Metrics } from './api/index.ts';
+import type { Alert } from './detect/index.ts';
+import { builtinRuleFiles } from './detect/pack/index.ts';
+import { DetectionService, readRulePaths } from './detect/service/index.ts';
 
 export interface App {
   config: ServerConfig;
@@ -18,6 +21,7 @@ export interface App {
   store: Store;
   metrics: Metrics;
   http: FastifyInstance;
+  detection: DetectionService;
   /** finalize, store durably, then run what sits on the stream */
   ingest(events: LogEventInput[]): Promise<AppendResult>;
   /** open the store (replays the WAL) and listen; returns the base URL */
@@ -30,6 +34,8 @@ export interface AppOptions {
   logger?: Logger;
   /** false to skip process-level default metrics (tests running several apps) */
   defaultMetrics?: boolean;
+  /** called with every batch of new alerts (the demo prints them; the alert manager plugs in here) */
+  onAlerts?: (alerts: Alert[]) => void;
 }
 
 function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
@@ -67,6 +73,20 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     return r;
   }
 
+  const detection = new DetectionService({
+    store,
+    logger,
+    dataDir: config.data,
+    ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
+    storeAlerts: (events) => ingest(events),
+    onAlerts: (alerts) => {
+      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: a.severity });
+      opts.onAlerts?.(alerts);
+    },
+    allowedLateness: config.detection.allowedLateness,
+    maxKeysPerRule: config.detection.maxKeysPerRule,
+  });
+
   const http = buildServer({
     store,
     metrics,
@@ -74,6 +94,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ingest,
     bodyLimit: config.bodyLimit,
     isReady: () => ready,
+    detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
   }, [makeK8sAuditRoutes(config.k8sAudit)]);
 
@@ -83,9 +104,11 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     store,
     metrics,
     http,
+    detection,
     ingest,
     async start() {
       await store.start();
+      await detection.start();
       ready = true;
       const { host, port } = splitHostPort(config.listen);
       const url = await http.listen({ host, port });
@@ -97,6 +120,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       stopped = true;
       ready = false;
       await http.close();
+      await detection.stop();
       await store.stop();
     },
   };

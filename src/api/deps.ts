@@ -13,6 +13,8 @@ export interface ApiDeps {
   bodyLimit: number;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
+  /** detection, when running: hot reload and stats */
+  detection?: { reload(): { rules: number }; stats(): unknown };
   /** true once the store has replayed its WAL */
   isReady(): boolean;
 }

@@ -8,6 +8,7 @@ export interface Metrics {
   dropped: Counter<'reason'>;
   duplicates: Counter;
   redactions: Counter;
+  alerts: Counter<'rule' | 'severity'>;
   httpRequests: Counter<'route' | 'status'>;
   queryLatency: Histogram<'kind'>;
   walBytes: Gauge;
@@ -29,6 +30,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     dropped: new Counter({ name: 'argus_events_dropped_total', help: 'Events dropped by a bounded queue', labelNames: ['reason'], registers: r }),
     duplicates: new Counter({ name: 'argus_events_duplicate_total', help: 'Events skipped by idempotency keys', registers: r }),
     redactions: new Counter({ name: 'argus_redactions_total', help: 'Secret values redacted at ingest', registers: r }),
+    alerts: new Counter({ name: 'argus_alerts_total', help: 'Alerts raised by detection', labelNames: ['rule', 'severity'], registers: r }),
     httpRequests: new Counter({ name: 'argus_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: r }),
     queryLatency: new Histogram({
       name: 'argus_query_duration_seconds',

@@ -7,6 +7,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerTailRoutes } from './routes/tail.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerDetectionRoutes } from './routes/detection.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: ApiDeps) => void;
 
@@ -42,6 +43,7 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
   registerEventRoutes(app, deps);
   registerQueryRoutes(app, deps);
   registerTailRoutes(app, deps);
+  registerDetectionRoutes(app, deps);
   for (const r of extraRoutes) r(app, deps);
   return app;
 }

@@ -10,6 +10,9 @@ import { registerQueryCommand } from './commands/query.ts';
 import { registerTailCommand } from './commands/tail.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerRulesImportCommand } from './commands/rules-import.ts';
+import { registerRulesTestCommand } from './commands/rules-test.ts';
+import { registerRulesReloadCommand } from './commands/rules-reload.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 
 const program = new Command();
@@ -26,6 +29,9 @@ const commands: Array<(p: Command) => void> = [
   registerTailCommand,
   registerDemoCommand,
   registerIngestCommand,
+  registerRulesImportCommand,
+  registerRulesTestCommand,
+  registerRulesReloadCommand,
   registerPolicyCommands,
 ];
 

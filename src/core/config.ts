@@ -61,6 +61,18 @@ export const auditWebhookConfigSchema = z
   })
   .strict();
 
+export const detectionConfigSchema = z
+  .object({
+    /** load the built-in K05 pack (docs/rules.md) */
+    builtin: z.boolean().default(true),
+    /** more rule files or directories (Falco-shaped YAML, imported Sigma rules...), loaded after the pack */
+    rules: z.array(z.string()).default([]),
+    /** how late (event time) an event may arrive and still count in windows */
+    allowedLateness: z.string().default('1m'),
+    maxKeysPerRule: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
 export const tlsConfigSchema = z
   .object({
     certFile: z.string(),
@@ -81,6 +93,7 @@ export const serverConfigSchema = z
     maxPendingEvents: z.number().int().positive().default(500_000),
     store: storeConfigSchema.default({}),
     k8sAudit: auditWebhookConfigSchema.default({}),
+    detection: detectionConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** component sections (sources, rules, alerting...) owned by later issues */
     components: z.record(z.string(), z.unknown()).default({}),
@@ -89,6 +102,7 @@ export const serverConfigSchema = z
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -13,9 +13,10 @@ export {
   retentionSchema,
   auditWebhookConfigSchema,
   tlsConfigSchema,
+  detectionConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';

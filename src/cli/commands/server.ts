@@ -30,6 +30,14 @@ export function registerServerCommand(program: Command): void {
       const app = createApp(loadServerConfig(opts));
       const url = await app.start();
       process.stderr.write(`Argus server listening on ${url} (data: ${app.config.data})\n`);
+      process.on('SIGHUP', () => {
+        try {
+          const r = app.detection.reload();
+          process.stderr.write(`argus: rules reloaded (${r.rules} rules)\n`);
+        } catch (e) {
+          process.stderr.write(`argus: rules NOT reloaded, the previous set stays active: ${(e as Error).message}\n`);
+        }
+      });
       await runUntilSignal(() => app.stop());
     });
 }

@@ -1,0 +1,30 @@
+/** Detection control: hot reload of rule files, detector stats, and recent alerts. */
+import type { FastifyInstance } from 'fastify';
+import { ArgusError } from '../../core/index.ts';
+import type { QueryPlan } from '../../core/index.ts';
+import { parseQuery } from '../../query/index.ts';
+import type { ApiDeps } from '../deps.ts';
+import { timeRange } from './query.ts';
+
+export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const detection = (): NonNullable<ApiDeps['detection']> => {
+    if (!deps.detection) throw new ArgusError('NOT_FOUND', 'detection is not running on this server');
+    return deps.detection;
+  };
+  // an invalid rule set answers 400 with file:line:column and the old set stays active
+  app.post('/api/v1/rules/reload', async () => ({ status: 'reloaded', ...detection().reload() }));
+  app.get('/api/v1/detection/stats', async () => detection().stats());
+  app.get('/api/v1/alerts', async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    const extra = q.q ? parseQuery(q.q) : undefined;
+    const plan: QueryPlan = {
+      filter: {
+        op: 'and',
+        args: [{ op: 'match', field: { kind: 'column', name: 'source' }, value: 'alert', wildcard: false }, ...(extra ? [extra.filter] : [])],
+      },
+      stages: extra?.stages ?? [],
+    };
+    const limit = Math.min(10_000, Math.max(1, Number(q.limit ?? 100) || 100));
+    return deps.store.query({ plan, limit, ...timeRange(q) });
+  });
+}
