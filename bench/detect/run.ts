@@ -1,16 +1,19 @@
 /**
  * Rule engine throughput: Falco's k8s_audit rules (rules-k8saudit-v0.6.0, loaded as-is) over the
  * Falco trace-file events repeated to ~1M evaluations, against a loop that only reads the same
- * events. Run: node bin/run-ts.js bench/detect/run.ts [events]
+ * events; then the built-in K05 pack + Falco's rules over a realistic mix (./pack-mix.ts).
+ * Run: node bin/run-ts.js bench/detect/run.ts [events] [all|falco|pack]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditEventsFromNdjson } from '../../src/detect/audit-fixture.ts';
 import { loadRuleFiles } from '../../src/detect/index.ts';
 import type { LogEvent } from '../../src/core/index.ts';
+import { runPackMix } from './pack-mix.ts';
 
 const DIR = join(import.meta.dirname, '../../test/fixtures/falco-k8saudit');
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
+const CASE = process.argv[3] ?? 'all';
 const COPIES = 20; // distinct event objects per fixture event, so nothing is trivially hot
 
 const base: LogEvent[] = [];
@@ -49,24 +52,29 @@ function time(fn: (n: number) => number, n: number): { ms: number; out: number }
   return { ms: performance.now() - s, out };
 }
 
-// warm up both loops
-readOnly(200_000);
-detect(200_000);
+function runFalcoTraces(): void {
+  // warm up both loops
+  readOnly(200_000);
+  detect(200_000);
 
-const runs = 3;
-let bestRead = Infinity;
-let bestDetect = Infinity;
-let matched = 0;
-for (let r = 0; r < runs; r++) {
-  bestRead = Math.min(bestRead, time(readOnly, TOTAL).ms);
-  const d = time(detect, TOTAL);
-  bestDetect = Math.min(bestDetect, d.ms);
-  matched = d.out;
+  const runs = 3;
+  let bestRead = Infinity;
+  let bestDetect = Infinity;
+  let matched = 0;
+  for (let r = 0; r < runs; r++) {
+    bestRead = Math.min(bestRead, time(readOnly, TOTAL).ms);
+    const d = time(detect, TOTAL);
+    bestDetect = Math.min(bestDetect, d.ms);
+    matched = d.out;
+  }
+  const eps = (ms: number) => Math.round(TOTAL / (ms / 1000));
+  const active = rules.rules.filter((r) => r.enabled).length;
+  console.log(`rules: ${rules.rules.length} (${active} enabled), loaded+compiled in ${loadMs.toFixed(1)} ms`);
+  console.log(`events: ${TOTAL} (${base.length} fixture events x ${COPIES} copies, cycled); matches: ${matched}`);
+  console.log(`read-only loop : ${eps(bestRead).toLocaleString('en-US')} events/s (${bestRead.toFixed(0)} ms)`);
+  console.log(`rule evaluation: ${eps(bestDetect).toLocaleString('en-US')} events/s (${bestDetect.toFixed(0)} ms)`);
+  console.log(`ratio (read-only / evaluation): ${(bestDetect / bestRead).toFixed(1)}x; ${((bestDetect * 1e6) / TOTAL).toFixed(0)} ns per event`);
 }
-const eps = (ms: number) => Math.round(TOTAL / (ms / 1000));
-const active = rules.rules.filter((r) => r.enabled).length;
-console.log(`rules: ${rules.rules.length} (${active} enabled), loaded+compiled in ${loadMs.toFixed(1)} ms`);
-console.log(`events: ${TOTAL} (${base.length} fixture events x ${COPIES} copies, cycled); matches: ${matched}`);
-console.log(`read-only loop : ${eps(bestRead).toLocaleString('en-US')} events/s (${bestRead.toFixed(0)} ms)`);
-console.log(`rule evaluation: ${eps(bestDetect).toLocaleString('en-US')} events/s (${bestDetect.toFixed(0)} ms)`);
-console.log(`ratio (read-only / evaluation): ${(bestDetect / bestRead).toFixed(1)}x; ${((bestDetect * 1e6) / TOTAL).toFixed(0)} ns per event`);
+
+if (CASE === 'all' || CASE === 'falco') runFalcoTraces();
+if (CASE === 'all' || CASE === 'pack') runPackMix(TOTAL);
