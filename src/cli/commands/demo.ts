@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { createApp } from '../../app.ts';
-import { parseDuration } from '../../core/index.ts';
+import { parseDuration, severityText } from '../../core/index.ts';
 import { SCENARIOS, containerEvent, createRng, noiseAuditEvent } from '../../sources/synthetic/index.ts';
 import type { AuditEventShape } from '../../sources/synthetic/index.ts';
 import { loadServerConfig } from '../load-config.ts';
@@ -35,7 +35,16 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <d>', 'stop after this long (e.g. 30s); default: until Ctrl-C')
     .option('--seed <n>', 'traffic seed', '42')
     .action(async (opts: DemoOpts) => {
-      const app = createApp(loadServerConfig(opts));
+      let alertCount = 0;
+      const app = createApp(loadServerConfig(opts), {
+        onAlerts: (alerts) => {
+          for (const a of alerts) {
+            alertCount++;
+            // print WARN and above; the rest is queryable (source:alert)
+            if (a.severity >= 13) process.stderr.write(`ALERT [${severityText(a.severity)}] ${a.rule}: ${a.title}\n`);
+          }
+        },
+      });
       const url = await app.start();
       const rng = createRng(Number(opts.seed));
       const rate = Math.max(1, Number(opts.rate));
@@ -51,6 +60,7 @@ export function registerDemoCommand(program: Command): void {
           `  node bin/argus.js query 'source:k8s_audit | stats count() by user | sort -count | head 5'`,
           `  node bin/argus.js query '"connection refused" | timechart span=1m count() by namespace'`,
           `  node bin/argus.js tail 'code>=400'`,
+          `  node bin/argus.js query 'source:alert | stats count() by attrs.rule'`,
           '',
         ].join('\n'),
       );
@@ -71,7 +81,7 @@ export function registerDemoCommand(program: Command): void {
           post(`${url}/api/v1/events`, logs.map((l) => JSON.stringify(l)).join('\n'), 'application/x-ndjson'),
         ]);
         sent += audit.length + logs.length;
-        if (ticks % 20 === 0) process.stderr.write(`demo: ${sent} events sent\n`);
+        if (ticks % 20 === 0) process.stderr.write(`demo: ${sent} events sent, ${alertCount} alerts\n`);
       };
       const timer = setInterval(() => {
         tick().catch((e: unknown) => {
@@ -82,7 +92,7 @@ export function registerDemoCommand(program: Command): void {
       const stop = async (): Promise<void> => {
         clearInterval(timer);
         await app.stop();
-        process.stderr.write(`demo: stopped after ${sent} events\n`);
+        process.stderr.write(`demo: stopped after ${sent} events and ${alertCount} alerts\n`);
       };
       if (opts.duration) {
         await new Promise((r) => setTimeout(r, parseDuration(opts.duration!, '--duration')));

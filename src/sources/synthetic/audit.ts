@@ -96,7 +96,7 @@ export function auditEvent(r: Rng, ts: number, s: Spec): AuditEventShape {
 /** Background traffic: controllers renewing leases, kubelets updating status, humans reading things. */
 export function noiseAuditEvent(r: Rng, ts: number): AuditEventShape {
   const roll = r.next();
-  if (roll < 0.7) {
+  if (roll < 0.9) {
     const c = r.pick(CONTROLLERS);
     const kind = r.pick([
       { verb: 'update', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: 'kube-system', name: 'kube-controller-manager' },
@@ -110,14 +110,18 @@ export function noiseAuditEvent(r: Rng, ts: number): AuditEventShape {
   }
   const who = r.pick(HUMANS);
   const ns = r.pick(NAMESPACES);
-  const act = r.pick([
+  // people mostly read; changes and denied reads are rare
+  const reads = [
     { verb: 'get', resource: 'pods', code: 200 },
     { verb: 'list', resource: 'deployments', apiGroup: 'apps', code: 200 },
     { verb: 'get', resource: 'pods', subresource: 'log', code: 200 },
+  ] as const;
+  const rare = [
     { verb: 'patch', resource: 'deployments', apiGroup: 'apps', name: 'api', code: 200 },
     { verb: 'get', resource: 'secrets', name: 'db-credentials', code: 403 },
     { verb: 'delete', resource: 'pods', name: `api-7d9f8-${r.hex(5)}`, code: 200 },
-  ] as const);
+  ] as const;
+  const act = r.chance(0.03) ? r.pick(rare) : r.pick(reads);
   return auditEvent(r, ts, {
     user: who,
     groups: ['developers', 'system:authenticated'],
