@@ -1,7 +1,9 @@
 /**
  * The alert record built from matches. A stateless rule gives one alert per match; stateful
- * kinds (threshold, dedupe) fold several matches into one alert (see detector.ts).
+ * kinds fold several matches into one alert (see windows/detector.ts). `alertToLogEvent` turns
+ * an alert into the `source: alert` event the server stores.
  */
+import type { LogEventInput } from '../core/index.ts';
 import type { Match } from './ruleset.ts';
 
 export interface Alert {
@@ -18,6 +20,15 @@ export interface Alert {
   firstTs: number;
   lastTs: number;
   labels: Record<string, string>;
+  /**
+   * Deterministic identity: rule id + by-key + window start (stateless: + the event's dedupKey or
+   * id). Replaying the same events reproduces the same key, so a stored alert is not stored twice.
+   */
+  alertKey: string;
+  /** the rule's `author`, when it has one */
+  author?: string;
+  /** dedupe: how many repeats of this alert the window suppressed */
+  suppressed?: number;
 }
 
 /** Labels that route and group alerts: the rule, its priority and tags, and where the event came from. */
@@ -46,5 +57,37 @@ export function alertFromMatch(m: Match): Alert {
     firstTs: e.ts,
     lastTs: e.ts,
     labels: alertLabels(m),
+    alertKey: `${m.ruleId}:e:${e.dedupKey ?? e.id}`,
   };
+}
+
+/** The alert as the event the server stores (`source: alert`, `dedupKey: alert:<alertKey>`). */
+export function alertToLogEvent(a: Alert): LogEventInput {
+  const attrs: Record<string, unknown> = {
+    rule: a.rule,
+    ruleId: a.ruleId,
+    severity: a.severity,
+    count: a.count,
+    firstTs: a.firstTs,
+    lastTs: a.lastTs,
+    eventIds: a.eventIds,
+    auditIds: a.auditIds,
+    labels: a.labels,
+    alertKey: a.alertKey,
+  };
+  if (a.author !== undefined) attrs['author'] = a.author;
+  if (a.suppressed !== undefined) attrs['suppressed'] = a.suppressed;
+  const ev: LogEventInput = {
+    ts: a.lastTs,
+    source: 'alert',
+    severityNumber: a.severity,
+    message: a.title,
+    attrs,
+    dedupKey: `alert:${a.alertKey}`,
+  };
+  for (const k of ['namespace', 'user', 'cluster'] as const) {
+    const v = a.labels[k];
+    if (v !== undefined && v !== '') ev[k] = v;
+  }
+  return ev;
 }

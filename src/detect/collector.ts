@@ -24,6 +24,8 @@ export interface ExceptionDef {
 export interface RuleDef {
   name: string;
   id?: string;
+  /** Argus extension (Sigma `author`); copied into alerts */
+  author?: string;
   cond: SourceText;
   output: SourceText;
   desc: string;

@@ -5,7 +5,7 @@
 export { loadRuleFiles, RuleSet, ruleIdOf, describeWarning } from './ruleset.ts';
 export type { Match, RuleInfo, LoadWarning } from './ruleset.ts';
 export type { RuleFileInput } from './rule-file.ts';
-export { alertFromMatch, alertLabels } from './alert.ts';
+export { alertFromMatch, alertLabels, alertToLogEvent } from './alert.ts';
 export type { Alert } from './alert.ts';
 export { parsePriority, PRIORITY_SEVERITY } from './priority.ts';
 export type { Priority } from './priority.ts';
@@ -14,4 +14,7 @@ export type { Expr } from './ast.ts';
 export { SourceText, formatLocation } from './source-text.ts';
 export type { Location } from './source-text.ts';
 export { STATEFUL_KEYS } from './stateful.ts';
-export type { StatefulSpec, ThresholdSpec, DedupeSpec, AbsenceSpec, SequenceSpec } from './stateful.ts';
+export type { StatefulSpec, ThresholdSpec, DedupeSpec, AbsenceSpec, SequenceSpec, SequenceStep } from './stateful.ts';
+export type { StatefulPlan } from './stateful-plan.ts';
+export { createDetector } from './windows/detector.ts';
+export type { Detector, DetectorOptions, DetectorStats } from './windows/detector.ts';

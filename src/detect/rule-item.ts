@@ -4,14 +4,15 @@
  * reserved stateful keys (threshold, dedupe, absence, sequence).
  */
 import { isMap, isScalar, isSeq } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import type { Collector, ExceptionDef, ExEntry, RuleUpdate } from './collector.ts';
 import { parsePriority } from './priority.ts';
 import type { Item } from './rule-file.ts';
 import { bool, checkKeys, overrides, str, text, value, valueLoc } from './rule-file.ts';
 import { badRule } from './source-text.ts';
-import type { StatefulSpec } from './stateful.ts';
-import { parseStateful, STATEFUL_KEYS, statefulConflict } from './stateful.ts';
-import { locOf, resolve, toJs } from './yaml-source.ts';
+import type { SequenceSpec, StatefulSpec } from './stateful.ts';
+import { parseStateful, STATEFUL_KEYS, statefulConflict, stepSources } from './stateful.ts';
+import { locOf, resolve, scalarText, toJs } from './yaml-source.ts';
 
 const RULE_KEYS = [
   'rule',
@@ -30,6 +31,7 @@ const RULE_KEYS = [
   'override',
   'append',
   'id',
+  'author',
   ...STATEFUL_KEYS,
 ];
 const APPENDABLE = ['condition', 'output', 'desc', 'tags', 'exceptions'];
@@ -69,10 +71,25 @@ function stateful(it: Item, only?: Set<string>): StatefulSpec {
     const r = parseStateful(k, value(it, k));
     if (!r.ok) throw badRule(valueLoc(it, k), r.error);
     spec[k] = r.value;
+    if (k === 'sequence') stepSources.set(r.value as SequenceSpec, stepTexts(it));
   }
   const conflict = statefulConflict(spec as StatefulSpec);
   if (conflict) throw badRule(it.loc, conflict);
   return spec as StatefulSpec;
+}
+
+/** The `condition` of each `sequence.steps[i]` as located text (undefined for `rule:` steps). */
+function stepTexts(it: Item) {
+  const get = (m: unknown, key: string): unknown => {
+    const n = resolve(it.f, m);
+    return isMap(n) ? (n as YAMLMap).items.find((p) => toJs(it.f, p.key) === key)?.value : undefined;
+  };
+  const steps = resolve(it.f, get(it.keys.get('sequence')?.value, 'steps'));
+  if (!isSeq(steps)) return [];
+  return steps.items.map((step, i) => {
+    const c = get(step, 'condition');
+    return c === undefined ? undefined : scalarText(it.f, c, `sequence.steps.${i}.condition`, locOf(it.f, c as never, it.loc));
+  });
 }
 
 function entry(it: Item, node: unknown, what: string): ExEntry {
@@ -178,6 +195,7 @@ export function readRule(it: Item, col: Collector): void {
     loc: it.loc,
   };
   const id = str(it, 'id', false);
-  col.defineRule(id === undefined ? def : { ...def, id });
+  const author = str(it, 'author', false);
+  col.defineRule({ ...def, ...(id === undefined ? {} : { id }), ...(author === undefined ? {} : { author }) });
 }
 

@@ -25,6 +25,8 @@ import { readRuleFile } from './rule-file.ts';
 import type { Location } from './source-text.ts';
 import { badRule, formatLocation } from './source-text.ts';
 import type { StatefulSpec } from './stateful.ts';
+import type { StatefulPlan } from './stateful-plan.ts';
+import { compilePlan, resolveStepRefs } from './stateful-plan.ts';
 
 /** Sources Argus never receives; rules for them are skipped with a warning (as Falco does for unloaded sources). */
 const UNSUPPORTED_SOURCES = new Set(['syscall']);
@@ -52,6 +54,8 @@ export interface RuleInfo {
   tags: readonly string[];
   enabled: boolean;
   stateful: StatefulSpec;
+  /** Argus extension (`author:`, e.g. from Sigma) */
+  author?: string;
   location: Location;
 }
 
@@ -64,6 +68,7 @@ interface CompiledRule extends Indexed {
   info: RuleInfo;
   pred: Pred;
   render: Renderer;
+  plan?: StatefulPlan;
 }
 
 export function ruleIdOf(def: RuleDef): string {
@@ -76,12 +81,14 @@ export class RuleSet {
   private readonly cache: FieldCache;
   private readonly bySource: Map<string, SourceIndex<CompiledRule>>;
   private readonly anySource: SourceIndex<CompiledRule>;
+  private readonly plans = new Map<string, StatefulPlan>();
 
   /** @internal use loadRuleFiles */
   constructor(compiled: CompiledRule[], cache: FieldCache, warnings: LoadWarning[]) {
     this.cache = cache;
     this.warnings = warnings;
     this.rules = compiled.map((c) => c.info);
+    for (const c of compiled) if (c.plan) this.plans.set(c.info.id, c.plan);
     const active = compiled.filter((c) => c.info.enabled);
     const getter = (dim: string) => {
       const r = lookupField(dim, undefined, '*');
@@ -109,6 +116,14 @@ export class RuleSet {
     }
     return out;
   }
+
+  /**
+   * The `by` extractors and sequence steps of a stateful rule. Call them on the event just passed
+   * to `evaluate` (they share its per-event field cache), before evaluating the next one.
+   */
+  statefulPlan(ruleId: string): StatefulPlan | undefined {
+    return this.plans.get(ruleId);
+  }
 }
 
 export function loadRuleFiles(files: readonly RuleFileInput[]): RuleSet {
@@ -126,6 +141,7 @@ function compileCollected(col: Collector): RuleSet {
   const compiled: CompiledRule[] = [];
   const ids = new Map<string, string>();
   let ordinal = 0;
+  const pending: { def: RuleDef; plan: StatefulPlan; refs: (string | undefined)[] }[] = [];
   for (const def of col.rules.values()) {
     if (UNSUPPORTED_SOURCES.has(def.source)) {
       warnings.push({ location: def.loc, message: `rule '${def.name}': source '${def.source}' is not supported by Argus; rule skipped` });
@@ -140,13 +156,8 @@ function compileCollected(col: Collector): RuleSet {
     const expr: Expr = macros.expandRule(withExceptions(parseCondition(def.cond), def.exceptions));
     const pred = compileExpr(expr, ctx);
     const render = compileOutput(def.output, ctx);
-    for (const key of ['threshold', 'dedupe', 'absence', 'sequence'] as const) {
-      for (const f of def.stateful[key]?.by ?? []) {
-        const m = /^([^[]+)(?:\[(.*)\])?$/.exec(f)!;
-        const r = lookupField(m[1]!, m[2], def.source);
-        if (!r.ok) throw badRule(def.loc, `${key}.by: ${r.error}`);
-      }
-    }
+    const planned = compilePlan(def, ctx, macros);
+    if (planned) pending.push({ def, ...planned });
     const id = ruleIdOf(def);
     const clash = ids.get(id);
     if (clash !== undefined) throw badRule(def.loc, `rule id '${id}' is also the id of rule '${clash}'; set a distinct 'id'`);
@@ -163,9 +174,13 @@ function compileCollected(col: Collector): RuleSet {
       stateful: def.stateful,
       location: def.loc,
     };
+    if (def.author !== undefined) info.author = def.author;
     const pins = computePins(expr, (e) => (e.kind === 'binary' ? rhsValues(e, ctx) : undefined));
-    compiled.push({ info, pred, render, pins, source: def.source, ordinal: ordinal++ });
+    compiled.push({ info, pred, render, pins, source: def.source, ordinal: ordinal++, ...(planned ? { plan: planned.plan } : {}) });
   }
+  const byRef = new Map<string, Pred>();
+  for (const c of compiled) byRef.set(c.info.name, c.pred).set(c.info.id, c.pred);
+  for (const p of pending) resolveStepRefs(p.def, p.plan, p.refs, (ref) => byRef.get(ref));
   return new RuleSet(compiled, cache, warnings);
 }
 

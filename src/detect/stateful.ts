@@ -1,24 +1,29 @@
 /**
- * Reserved Argus rule keys for stateful rule kinds. They are parsed and validated now;
- * their windows are evaluated by the detector (threshold, dedupe) or a later step (absence,
- * sequence). All windows are event-time durations ("30s", "5m", "1h").
+ * Reserved Argus rule keys for stateful rule kinds, evaluated by the detector in
+ * ./windows/ (see README.md "Stateful rules"). All durations are event time ("30s", "5m", "1h").
  *
- *   threshold: {count: 5, window: 10m, by: [user]}         alert when >= count matches in window per key
- *   dedupe:    {window: 1h, by: [ka.target.name]}          one alert per key per window, counting repeats
- *   absence:   {window: 15m, by: [node]}                   alert when no match arrives for window per key
- *   sequence:  {window: 5m, by: [user], steps: [{condition: ...}, ...]}  ordered matches within window
+ *   threshold: {count: 5, window: 10m, by: [user]}   alert when >= count matches within window per key
+ *   dedupe:    {window: 1h, by: [ka.target.name]}    one alert per key per window, repeats counted
+ *   absence:   {for: 15m, by: [node]}                alert when a seen key has no match for `for`
+ *   sequence:  {within: 2m, by: [sourceIp], steps: [{condition: ..., count: 5}, {rule: Other}]}
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/index.ts';
+import type { SourceText } from './source-text.ts';
 
 const windowSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
+  let ms: number;
   try {
-    return parseDuration(v, 'window');
+    ms = typeof v === 'number' ? v : parseDuration(v, 'window');
   } catch (e) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
     return z.NEVER;
   }
+  if (!(ms > 0)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a positive duration' });
+    return z.NEVER;
+  }
+  return ms;
 });
 const bySchema = z.array(z.string().min(1)).max(8).default([]);
 
@@ -26,12 +31,21 @@ export const thresholdSchema = z
   .object({ count: z.number().int().min(1), window: windowSchema, by: bySchema })
   .strict();
 export const dedupeSchema = z.object({ window: windowSchema, by: bySchema }).strict();
-export const absenceSchema = z.object({ window: windowSchema, by: bySchema }).strict();
+export const absenceSchema = z.object({ for: windowSchema, by: bySchema }).strict();
+const stepSchema = z
+  .object({
+    name: z.string().optional(),
+    condition: z.string().min(1).optional(),
+    rule: z.string().min(1).optional(),
+    count: z.number().int().min(1).max(10_000).default(1),
+  })
+  .strict()
+  .refine((s) => (s.condition === undefined) !== (s.rule === undefined), { message: "a step needs exactly one of 'condition' or 'rule'" });
 export const sequenceSchema = z
   .object({
-    window: windowSchema,
+    within: windowSchema,
     by: bySchema,
-    steps: z.array(z.object({ name: z.string().optional(), condition: z.string().min(1) }).strict()).min(2),
+    steps: z.array(stepSchema).min(2).max(16),
   })
   .strict();
 
@@ -39,6 +53,14 @@ export type ThresholdSpec = z.infer<typeof thresholdSchema>;
 export type DedupeSpec = z.infer<typeof dedupeSchema>;
 export type AbsenceSpec = z.infer<typeof absenceSchema>;
 export type SequenceSpec = z.infer<typeof sequenceSchema>;
+export type SequenceStep = SequenceSpec['steps'][number];
+
+/**
+ * Where each step condition of a sequence spec sits in its rule file (set by rule-item.ts), so
+ * a bad step condition is reported at file:line:column. Kept beside the spec, not in it, so the
+ * spec stays plain JSON (the detector compares specs by their JSON on hot reload).
+ */
+export const stepSources = new WeakMap<SequenceSpec, (SourceText | undefined)[]>();
 
 export interface StatefulSpec {
   threshold?: ThresholdSpec;
