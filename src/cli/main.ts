@@ -13,6 +13,7 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerRulesImportCommand } from './commands/rules-import.ts';
 import { registerRulesTestCommand } from './commands/rules-test.ts';
 import { registerRulesReloadCommand } from './commands/rules-reload.ts';
+import { registerDetectCommand } from './commands/detect.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 
 const program = new Command();
@@ -32,6 +33,7 @@ const commands: Array<(p: Command) => void> = [
   registerRulesImportCommand,
   registerRulesTestCommand,
   registerRulesReloadCommand,
+  registerDetectCommand,
   registerPolicyCommands,
 ];
 
