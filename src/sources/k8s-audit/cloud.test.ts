@@ -52,6 +52,9 @@ describe('GKE Cloud Logging LogEntry', () => {
       expect(a.apiVersion).toBe('audit.k8s.io/v1');
       expect(a.objectRef).toMatchObject({ resource: ev.resource, namespace: ev.objectNamespace, name: ev.objectName });
       expect(a.requestObject).toEqual(pp.request);
+      // over the network the payload's own claim is ignored
+      const net = decodeAuditPayload(read(`gke/k8s_audit/${f}`), { receivedAt: 1, format: 'gke', untrustedEnvelope: true });
+      expect(net.events[0]!.cluster).toBeUndefined();
       // a caller-authenticated cluster wins over the LogEntry label
       const own = decodeAuditPayload(read(`gke/k8s_audit/${f}`), { receivedAt: 1, cluster: 'mine', format: 'gke' });
       expect(own.events[0]!.cluster).toBe('mine');

@@ -31,7 +31,7 @@ export class Collector {
 
   /** The cluster for events of this payload: the caller's wins, the envelope's is a fallback. */
   cluster(hints?: EnvelopeHints): string | undefined {
-    return this.ctx.cluster ?? hints?.cluster;
+    return this.ctx.cluster ?? (this.ctx.untrustedEnvelope ? undefined : hints?.cluster);
   }
 
   /** Checks and normalizes one audit Event; records an error at `index` when it is unusable. */

@@ -12,6 +12,12 @@ export interface DecodeContext {
   /** when Argus accepted the body (ms); used only where a record carries no time of its own */
   receivedAt: number;
   format?: AuditFormat;
+  /**
+   * The body came over the network from a sender whose claims are not verified: a cluster named
+   * inside the payload (GKE label, EKS log group, AKS resourceId) is then ignored, so the cluster
+   * comes from the credential or the caller only. Local files (`argus ingest`, `argus detect`) trust it.
+   */
+  untrustedEnvelope?: boolean;
 }
 
 /** One rejected record. `index` is its position in the payload (see docs/audit-mapping.md). */
