@@ -8,10 +8,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError, newId } from '../../core/index.ts';
 import type { SegmentInfo } from '../types.ts';
-import { COLUMN_LIST } from './columns.ts';
 import type { StoreContext } from './context.ts';
 import type { AddEntry } from './manifest.ts';
 import { segmentRelPath, utcDay, writeSegment } from './segment-writer.ts';
+import { STORED_SELECT } from './stored-columns.ts';
 import { deleteWalUpTo } from './wal-replay.ts';
 
 const DAY = 86_400_000;
@@ -50,7 +50,7 @@ export async function flushTail(ctx: StoreContext): Promise<number> {
       written.push(path);
       const { bytes, sha256 } = await writeSegment(
         con,
-        `SELECT ${COLUMN_LIST} FROM tail WHERE ${range} AND "source" = $1 AND "ts" >= $2 AND "ts" < $3 ORDER BY "ts", "id"`,
+        `SELECT ${STORED_SELECT} FROM tail WHERE ${range} AND "source" = $1 AND "ts" >= $2 AND "ts" < $3 ORDER BY "ts", "id"`,
         [String(source), dayStart, dayStart + DAY],
         ctx.dataDir,
         path,

@@ -6,13 +6,13 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { newId } from '../../core/index.ts';
 import type { CompactionReport, RetentionReport, SegmentInfo } from '../types.ts';
-import { EVENT_COLUMNS } from '../../core/index.ts';
-import { ident, literal, sqlType } from './columns.ts';
+import { literal } from './columns.ts';
 import type { StoreContext } from './context.ts';
 import { fsyncDir } from './fsutil.ts';
 import type { ManifestEntry } from './manifest.ts';
 import { planCompaction, planRetention } from './retention.ts';
 import { segmentRelPath, writeSegment } from './segment-writer.ts';
+import { SEGMENT_COLUMNS, STORED_SELECT } from './stored-columns.ts';
 
 /** Deletes retired segment files and empty partition directories; never throws. */
 async function deleteFiles(ctx: StoreContext, segs: readonly SegmentInfo[]): Promise<void> {
@@ -56,7 +56,6 @@ export async function applyRetention(ctx: StoreContext, now: number): Promise<Re
   return report;
 }
 
-const PARQUET_SELECT = EVENT_COLUMNS.map((c) => `CAST(${ident(c)} AS ${sqlType(c)}) AS ${ident(c)}`).join(', ');
 
 export async function compact(ctx: StoreContext): Promise<CompactionReport> {
   const groups = planCompaction(ctx.snapshots.current.segments, ctx.config.compactBelowRows);
@@ -69,7 +68,9 @@ export async function compact(ctx: StoreContext): Promise<CompactionReport> {
       const id = newId();
       const path = segmentRelPath(first.source, first.partition, id);
       const files = g.map((s) => literal(join(ctx.dataDir, s.path))).join(', ');
-      const select = `SELECT ${PARQUET_SELECT} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true) ORDER BY "ts", "id"`;
+      const select =
+        `SELECT ${STORED_SELECT} FROM (SELECT ${SEGMENT_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) ` +
+        `ORDER BY "ts", "id"`;
       let written: { bytes: number; sha256: string };
       try {
         written = await writeSegment(con, select, [], ctx.dataDir, path);

@@ -5,13 +5,15 @@
  */
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { ArgusError, EVENT_COLUMNS, isArgusError } from '../../core/index.ts';
+import { ArgusError, isArgusError } from '../../core/index.ts';
 import type { Filter } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
-import { COLUMN_LIST, ident, literal, sqlType } from './columns.ts';
+import { COLUMN_LIST, literal } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
+import { LOCATOR_COLUMNS, locatorRelation, readEventsLate } from './late-read.ts';
 import type { SqlRenderer } from './renderer.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
+import { SEGMENT_COLUMNS } from './stored-columns.ts';
 import type { Tail } from './tail.ts';
 
 export interface QueryDeps {
@@ -54,13 +56,11 @@ export function selectSegments(all: readonly SegmentInfo[], q: StoreQuery): Segm
   );
 }
 
-const PARQUET_COLUMNS = EVENT_COLUMNS.map((c) => `CAST(${ident(c)} AS ${sqlType(c)}) AS ${ident(c)}`).join(', ');
-
 export function buildRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string): string {
   const tail = `SELECT ${COLUMN_LIST} FROM tail WHERE "_wal" > ${Math.trunc(snap.flushedWal)}`;
   if (segments.length === 0) return `(${tail})`;
   const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
-  return `(${tail} UNION ALL BY NAME SELECT ${PARQUET_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true))`;
+  return `(${tail} UNION ALL BY NAME SELECT ${SEGMENT_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true))`;
 }
 
 function isMissingFile(e: unknown): boolean {
@@ -74,20 +74,23 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   const con = await deps.tail.connect();
   try {
     const chosen = selectSegments(snap.segments, q);
-    const relation = buildRelation(snap, chosen, deps.dataDir);
-    const r = deps.render(q.plan, { relation, from: q.from, to: q.to, limit: q.limit });
-    const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
+    const opts = { from: q.from, to: q.to, limit: q.limit };
+    const late = deps.render(q.plan, { ...opts, relation: locatorRelation(snap, chosen, deps.dataDir), carry: LOCATOR_COLUMNS });
     const stats = {
       elapsedMs: 0,
       segmentsScanned: chosen.length,
       segmentsPruned: snap.segments.length - chosen.length,
       tailRows: deps.tail.rowsAbove(snap.flushedWal),
     };
-    if (r.kind === 'events') {
-      const events = reader.getRowObjectsJS().map((row) => rowToEvent(row as Record<string, unknown>));
+    if (late.kind === 'events') {
+      // late materialization: locate the result rows first, then read only their full rows
+      const rows = await readEventsLate(con, snap, late.sql, late.params as DuckDBValue[]);
+      const events = rows.map(rowToEvent);
       stats.elapsedMs = performance.now() - t0;
       return { kind: 'events', events, stats };
     }
+    const r = deps.render(q.plan, { ...opts, relation: buildRelation(snap, chosen, deps.dataDir) });
+    const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
     const rows = reader.getRowsJS().map((row) => row.map(plainValue));
     stats.elapsedMs = performance.now() - t0;
     return { kind: 'table', columns: r.columns ?? reader.columnNames(), rows, stats };

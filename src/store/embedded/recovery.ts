@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { parseDuration } from '../../core/index.ts';
 import type { SegmentInfo } from '../types.ts';
 import { literal } from './columns.ts';
+import { DECODE_DEDUP } from './stored-columns.ts';
 import type { StoreContext } from './context.ts';
 import { isNotFound } from './fsutil.ts';
 import type { WalReplay } from './wal-replay.ts';
@@ -86,7 +87,7 @@ export async function rebuildDedupFromSegments(ctx: StoreContext, now: number): 
       const byFile = new Map(part.map((s) => [join(ctx.dataDir, s.path), Math.max(s.createdAt, Math.min(s.maxTs, now))]));
       const files = [...byFile.keys()].map(literal).join(', ');
       const reader = await con.runAndReadAll(
-        `SELECT "dedupKey", filename FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true, filename = true) WHERE "dedupKey" IS NOT NULL`,
+        `SELECT ${DECODE_DEDUP} AS k, filename FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true, filename = true) WHERE k IS NOT NULL`,
       );
       for (const [key, file] of reader.getRowsJS()) {
         ctx.dedup.remember(String(key), byFile.get(String(file)) ?? now);

@@ -1,5 +1,5 @@
 /**
- * Writes one immutable Parquet segment (zstd, rows sorted by ts) from a SELECT:
+ * Writes one immutable Parquet segment (zstd, small row groups, rows sorted by ts) from a SELECT:
  * COPY to a temp name, fsync, rename into `segments/source=<src>/day=<YYYY-MM-DD>/<ulid>.parquet`,
  * fsync the directories; then hash it for the manifest.
  */
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { literal } from './columns.ts';
 import { durableRename, fsyncDir } from './fsutil.ts';
+import { SEGMENT_COPY_OPTIONS } from './stored-columns.ts';
 
 /** Source names become path segments: keep [A-Za-z0-9_.-], percent-encode the rest. */
 export function encodeSource(source: string): string {
@@ -49,7 +50,7 @@ export async function writeSegment(
   await fsyncDir(dirname(dir));
   const tmp = `${final}.tmp`;
   try {
-    await con.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`, params);
+    await con.run(`COPY (${select}) TO ${literal(tmp)} (${SEGMENT_COPY_OPTIONS})`, params);
     await durableRename(tmp, final);
   } catch (e) {
     await rm(tmp, { force: true });

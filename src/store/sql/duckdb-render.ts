@@ -20,6 +20,11 @@ export interface RenderOptions {
   /** exclusive upper bound on ts (ms) */
   to?: number;
   limit: number;
+  /**
+   * Extra relation columns (internal names like `_file`) carried through every events-scope
+   * SELECT, e.g. row locators for a two-phase (late materialization) read. Never user text.
+   */
+  carry?: readonly string[];
 }
 
 export interface RenderedSql {
@@ -44,11 +49,19 @@ export interface Node {
 
 export interface Ctx {
   nextAlias(prefix: 'c' | 's'): string;
+  /** the events-scope select list (event columns + carried columns) */
+  eventSelect: Frag;
   from?: number;
   to?: number;
 }
 
 const EVENT_SELECT = join(EVENT_COLUMNS.map((c) => col(c)), ', ');
+
+function eventSelect(carry: readonly string[] | undefined): Frag {
+  if (!carry || carry.length === 0) return EVENT_SELECT;
+  for (const c of carry) if (!/^_[a-z]+$/.test(c)) throw new ArgusError('INTERNAL', `bad carried column '${c}'`);
+  return join([EVENT_SELECT, ...carry.map((c) => raw(`"${c}"`))], ', ');
+}
 
 function renderNode(n: Node, limit?: number): Frag {
   const parts: Frag[] = [sql`SELECT ${n.select} FROM ${n.from}`];
@@ -71,7 +84,7 @@ function wrap(n: Node, ctx: Ctx): Node {
   return {
     from: sql`(${renderNode(n)}) AS ${alias(ctx.nextAlias('s'))}`,
     where: [],
-    select: scope.kind === 'events' ? EVENT_SELECT : selectOutputs(scope.columns),
+    select: scope.kind === 'events' ? ctx.eventSelect : selectOutputs(scope.columns),
     grouped: false,
     scope,
     order: n.order.filter((o) => o.needs === undefined || visible.has(o.needs)),
@@ -142,14 +155,14 @@ function applyStage(n: Node, st: Stage, ctx: Ctx): Node {
 
 export function renderDuckDb(plan: QueryPlan, opts: RenderOptions): RenderedSql {
   let counter = 0;
-  const ctx: Ctx = { nextAlias: (p) => `_${p}${counter++}`, from: opts.from, to: opts.to };
+  const ctx: Ctx = { nextAlias: (p) => `_${p}${counter++}`, eventSelect: eventSelect(opts.carry), from: opts.from, to: opts.to };
   const where: Frag[] = [renderFilter(plan.filter, { kind: 'events' })];
   if (opts.from !== undefined) where.push(sql`${col('ts')} >= ${opts.from}`);
   if (opts.to !== undefined) where.push(sql`${col('ts')} < ${opts.to}`);
   let node: Node = {
     from: raw(`${opts.relation} AS "_src"`),
     where,
-    select: EVENT_SELECT,
+    select: ctx.eventSelect,
     grouped: false,
     scope: { kind: 'events' },
     order: [{ sql: sql`${col('ts')} DESC` }, { sql: sql`${col('id')} DESC` }],
