@@ -42,12 +42,21 @@ export function parseTime(text: string, field = 'time', now: number = Date.now()
   throw new ArgusError('BAD_REQUEST', `${field}: "${text}" is not a time (use RFC3339 like 2026-11-25T10:00:00Z, epoch ms, or a duration ago like 15m)`, { field });
 }
 
+let lastBaseText = '';
+let lastBase = NaN;
+
 /** Splits an RFC3339 timestamp with up to ns precision into ms + the sub-ms nanos. */
 export function parseRfc3339Nanos(text: string): { ts: number; tsNanos: number } | undefined {
   const m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/i.exec(text.trim());
   if (!m) return undefined;
   const frac = (m[2] ?? '').padEnd(9, '0');
-  const base = Date.parse(`${m[1]}${m[3]!.toUpperCase()}`);
+  // events of one batch share their second: parse the date part once
+  const baseText = `${m[1]}${m[3]!.toUpperCase()}`;
+  if (baseText !== lastBaseText) {
+    lastBase = Date.parse(baseText);
+    lastBaseText = baseText;
+  }
+  const base = lastBase;
   if (Number.isNaN(base)) return undefined;
   const ms = Number(frac.slice(0, 3));
   return { ts: base + ms, tsNanos: Number(frac.slice(3)) };

@@ -42,7 +42,7 @@ export class Collector {
       return;
     }
     const cluster = this.cluster(hints);
-    const n = normalizeAuditEvent(c.event, cluster === undefined ? {} : { cluster });
+    const n = normalizeAuditEvent(c.event, cluster === undefined ? { owned: true } : { cluster, owned: true });
     this.result.redactions += n.redactions;
     this.push(n.event);
   }

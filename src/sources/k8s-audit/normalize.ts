@@ -7,6 +7,8 @@ import type { AuditEvent } from './types.ts';
 import { checkAuditEvent, TIME_FIELDS } from './validate.ts';
 
 export interface NormalizeContext {
+  /** the event object belongs to the caller's decoder (fresh from JSON.parse): redact it in place, no copy */
+  owned?: boolean;
   /** the cluster the sender is authenticated as */
   cluster?: string;
   /** ignored here (ingest assigns receivedAt); accepted so a DecodeContext can be passed as is */
@@ -53,7 +55,7 @@ export function auditMessage(ev: AuditEvent): string {
  * shape; promoted fields are read from the redacted copy, so nothing secret leaks into them.
  */
 export function normalizeAuditEvent(ev: AuditEvent, ctx: NormalizeContext): Normalized {
-  const { value: red, count } = redactAuditEvent(ev);
+  const { value: red, count } = redactAuditEvent(ev, { inPlace: ctx.owned === true });
   let time = { ts: 0, tsNanos: 0 };
   for (const f of TIME_FIELDS) {
     const s = red[f];

@@ -120,9 +120,12 @@ function isSecretsResource(ev: Obj): boolean {
   return isObj(ref) && ref.resource === 'secrets' && (ref.apiGroup === undefined || ref.apiGroup === '' || ref.apiGroup === 'core');
 }
 
-/** Returns a redacted deep copy of an audit Event and the number of values replaced. */
-export function redactAuditEvent<T>(event: T): Redacted<T> {
-  const copy = structuredClone(event);
+/**
+ * Returns a redacted deep copy of an audit Event and the number of values replaced; with
+ * `inPlace` the event itself is redacted (for decoders that own the freshly parsed object).
+ */
+export function redactAuditEvent<T>(event: T, opts: { inPlace?: boolean } = {}): Redacted<T> {
+  const copy = opts.inPlace ? event : structuredClone(event);
   const r = new Redactor();
   if (isObj(copy) && isSecretsResource(copy)) {
     r.secretsBody(copy.requestObject);
