@@ -64,6 +64,12 @@ export interface LoadWarning {
   message: string;
 }
 
+/** A compiled rule as the detector sees it (from `matchRules`). */
+export interface RuleHandle {
+  readonly info: RuleInfo;
+  readonly plan?: StatefulPlan | undefined;
+}
+
 interface CompiledRule extends Indexed {
   info: RuleInfo;
   pred: Pred;
@@ -82,13 +88,17 @@ export class RuleSet {
   private readonly bySource: Map<string, SourceIndex<CompiledRule>>;
   private readonly anySource: SourceIndex<CompiledRule>;
   private readonly plans = new Map<string, StatefulPlan>();
+  private readonly byId = new Map<string, CompiledRule>();
 
   /** @internal use loadRuleFiles */
   constructor(compiled: CompiledRule[], cache: FieldCache, warnings: LoadWarning[]) {
     this.cache = cache;
     this.warnings = warnings;
     this.rules = compiled.map((c) => c.info);
-    for (const c of compiled) if (c.plan) this.plans.set(c.info.id, c.plan);
+    for (const c of compiled) {
+      this.byId.set(c.info.id, c);
+      if (c.plan) this.plans.set(c.info.id, c.plan);
+    }
     const active = compiled.filter((c) => c.info.enabled);
     const getter = (dim: string) => {
       const r = lookupField(dim, undefined, '*');
@@ -106,15 +116,41 @@ export class RuleSet {
 
   /** The rules that match one event, in rule order. */
   evaluate(event: LogEvent): Match[] {
-    this.cache.next();
-    const idx = this.bySource.get(event.source) ?? this.anySource;
+    const hits: RuleHandle[] = [];
+    this.matchRules(event, hits);
     const out: Match[] = [];
-    for (const r of idx.candidates(event)) {
-      if (!r.pred(event)) continue;
-      const i = r.info;
-      out.push({ ruleId: i.id, rule: i.name, priority: i.priority, severity: i.severity, title: r.render(event), tags: i.tags, event });
-    }
+    for (const h of hits) out.push(this.toMatch(h, event));
     return out;
+  }
+
+  /**
+   * The detector's evaluate: the enabled rules matching `event` into `out` (cleared first), in
+   * rule order, rendering nothing. `toMatch` and the rule's plan then work on this event.
+   */
+  matchRules(event: LogEvent, out: RuleHandle[]): void {
+    out.length = 0;
+    this.cache.next();
+    const cands = (this.bySource.get(event.source) ?? this.anySource).candidates(event);
+    for (let i = 0; i < cands.length; i++) {
+      const r = cands[i]!;
+      if (r.pred(event)) out.push(r);
+    }
+  }
+
+  /**
+   * The Match (rendered output) of a rule for the event last passed to `matchRules`, or, with
+   * `earlier`, for an event evaluated before (its cached fields are dropped first).
+   */
+  toMatch(h: RuleHandle, event: LogEvent, earlier = false): Match {
+    if (earlier) this.cache.next();
+    const r = h as CompiledRule;
+    const i = r.info;
+    return { ruleId: i.id, rule: i.name, priority: i.priority, severity: i.severity, title: r.render(event), tags: i.tags, event };
+  }
+
+  /** The compiled rule with this id (enabled or not). */
+  handle(ruleId: string): RuleHandle | undefined {
+    return this.byId.get(ruleId);
   }
 
   /**

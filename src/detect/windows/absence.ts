@@ -3,7 +3,15 @@
  * event time fires once: "went silent". Precisely, with `last` its latest hit, the alert fires
  * when event time (the watermark, or the next hit of any key) reaches `last + D` with no hit of
  * the key in between; the key is then forgotten, and a key that comes back is tracked afresh.
+ *
+ * Fast path (`touch`): only the latest hit per key matters, so a hit of a tracked key that lands
+ * before its deadline (ts < last + D, and above the watermark) updates the key at arrival —
+ * last = max, n + 1 — instead of waiting in the detector's heap: the result does not depend on
+ * the order such hits arrive in. Other hits (new keys, hits at or past a deadline) go through the
+ * heap (`apply`). The latest hit's title and labels are rendered only when the alert fires (or
+ * on snapshot): the key keeps a reference to that event, which must not be mutated meanwhile.
  */
+import type { LogEvent } from '../../core/index.ts';
 import type { RuleInfo } from '../ruleset.ts';
 import type { AbsenceSpec } from '../stateful.ts';
 import { windowAlert } from './build.ts';
@@ -13,19 +21,40 @@ import type { Emit, Hit, RuleWindow } from './types.ts';
 interface State {
   /** first hit since the key was (re)seen */
   first: number;
-  /** last hit */
+  /** the latest hit: (last, ns, id) is the max over the key's hits */
   last: number;
   n: number;
-  /** the last hit, for the alert's title, labels and ids */
+  ns: number;
+  id: string;
+  values: string[];
+  /** the latest hit, rendered; or, until rendered, its event */
+  hit?: Hit;
+  ev?: LogEvent;
+}
+
+/** The stored (snapshot) form. */
+interface Stored {
+  first: number;
+  last: number;
+  n: number;
   hit: Hit;
 }
+
+export type HitRenderer = (ev: LogEvent) => Pick<Hit, 'title' | 'labels'>;
+
+const later = (ts: number, ns: number, id: string, st: State): boolean =>
+  ts !== st.last ? ts > st.last : ns !== st.ns ? ns > st.ns : id > st.id;
 
 export class AbsenceWindow implements RuleWindow {
   readonly kind = 'absence';
   rule: RuleInfo;
+  /** renders a hit of this rule for an event evaluated earlier (set by the detector) */
+  render: HitRenderer = () => {
+    throw new Error('absence window: no renderer');
+  };
   private readonly spec: AbsenceSpec;
   private readonly keys: Keyed<State>;
-  /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
+  /** a lower bound of the earliest deadline */
   private next = Number.NEGATIVE_INFINITY;
 
   constructor(rule: RuleInfo, spec: AbsenceSpec, maxKeys: number) {
@@ -42,38 +71,102 @@ export class AbsenceWindow implements RuleWindow {
     return this.keys.evictions;
   }
 
-  apply(h: Hit): void {
-    const k = JSON.stringify(h.keys.absence ?? []);
+  /** Fast path for a hit above the watermark; false when it must go through the heap. */
+  touch(k: string, values: string[], ev: LogEvent): boolean {
     const st = this.keys.get(k);
-    this.keys.put(k, { first: st?.first ?? h.ts, last: h.ts, n: (st?.n ?? 0) + 1, hit: h });
-    this.next = Math.min(this.next, h.ts + this.spec.for);
+    const ts = ev.ts;
+    if (!st || ts >= st.last + this.spec.for) return false;
+    st.n++;
+    const ns = ev.tsNanos ?? 0;
+    if (later(ts, ns, ev.id, st)) {
+      st.last = ts;
+      st.ns = ns;
+      st.id = ev.id;
+      st.values = values;
+      st.ev = ev;
+      st.hit = undefined;
+      this.keys.put(k, st);
+    }
+    return true;
   }
 
-  /** Keys are in order of their last hit, so the deadlines come out in order too. */
+  apply(h: Hit): void {
+    const values = h.keys.absence ?? [];
+    const k = JSON.stringify(values);
+    const st = this.keys.get(k);
+    if (!st) {
+      this.keys.put(k, { first: h.ts, last: h.ts, n: 1, ns: h.ns, id: h.id, values, hit: h });
+      this.next = Math.min(this.next, h.ts + this.spec.for);
+      return;
+    }
+    st.n++;
+    if (later(h.ts, h.ns, h.id, st)) {
+      st.last = h.ts;
+      st.ns = h.ns;
+      st.id = h.id;
+      st.values = values;
+      st.hit = h;
+      st.ev = undefined;
+      this.keys.put(k, st);
+    }
+  }
+
+  /** Fires every key whose deadline is <= t, in order of their latest hit. */
   due(t: number, emit: Emit): void {
     if (t < this.next) return;
-    for (let e = this.keys.first(); e && e[1].last + this.spec.for <= t; e = this.keys.first()) {
-      const [k, st] = e;
+    const D = this.spec.for;
+    const fired: [string, State][] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const e of this.keys.map) {
+      const d = e[1].last + D;
+      if (d <= t) fired.push(e);
+      else if (d < next) next = d;
+    }
+    fired.sort((a, b) => (later(a[1].last, a[1].ns, a[1].id, b[1]) ? 1 : -1));
+    for (const [k, st] of fired) {
       this.keys.delete(k);
-      const values = st.hit.keys.absence ?? [];
-      emit(windowAlert(this.rule, 'a', this.spec.by, values, st.last, st.hit, {
+      const hit = this.settle(st);
+      emit(windowAlert(this.rule, 'a', this.spec.by, st.values, st.last, hit, {
         count: st.n,
         firstTs: st.first,
         lastTs: st.last,
-        ids: [st.hit.id],
-        aids: st.hit.aid ? [st.hit.aid] : [],
+        ids: [hit.id],
+        aids: hit.aid ? [hit.aid] : [],
       }));
     }
-    const f = this.keys.first();
-    this.next = f ? f[1].last + this.spec.for : Number.POSITIVE_INFINITY;
+    this.next = next;
+  }
+
+  /** Renders every pending latest hit (before the rules change). */
+  settleAll(): void {
+    for (const st of this.keys.map.values()) this.settle(st);
+  }
+
+  private settle(st: State): Hit {
+    if (st.hit) return st.hit;
+    const ev = st.ev!;
+    const { title, labels } = this.render(ev);
+    const h: Hit = { r: this.rule.id, ts: st.last, ns: st.ns, id: st.id, title, labels, keys: { absence: st.values } };
+    if (ev.auditId) h.aid = ev.auditId;
+    if (ev.dedupKey) h.dk = ev.dedupKey;
+    st.hit = h;
+    st.ev = undefined;
+    return h;
   }
 
   dump(): unknown {
-    return this.keys.dump();
+    const entries: [string, Stored][] = [];
+    for (const [k, st] of this.keys.map) entries.push([k, { first: st.first, last: st.last, n: st.n, hit: this.settle(st) }]);
+    return { entries, evictions: this.keys.evictions };
   }
 
   load(state: unknown): void {
-    this.keys.load(state);
+    const s = state as { entries?: [string, Stored][]; evictions?: number } | undefined;
+    const entries = (s?.entries ?? []).map(([k, v]): [string, State] => [
+      k,
+      { first: v.first, last: v.last, n: v.n, ns: v.hit.ns, id: v.hit.id, values: v.hit.keys.absence ?? [], hit: v.hit },
+    ]);
+    this.keys.load({ entries, evictions: s?.evictions ?? 0 });
     this.next = Number.NEGATIVE_INFINITY;
   }
 }

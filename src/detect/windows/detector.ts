@@ -13,8 +13,10 @@
 import type { LogEvent } from '../../core/index.ts';
 import { ArgusError, parseDuration } from '../../core/index.ts';
 import type { Alert } from '../alert.ts';
-import { alertFromMatch, alertLabels } from '../alert.ts';
-import type { Match, RuleSet } from '../ruleset.ts';
+import { alertFromMatch } from '../alert.ts';
+import type { RuleHandle, RuleSet } from '../ruleset.ts';
+import { AbsenceWindow } from './absence.ts';
+import { arrive, hitRenderer, recountQueued } from './arrive.ts';
 import { hitAlert } from './build.ts';
 import { Heap } from './heap.ts';
 import type { RuleRuntime } from './rules.ts';
@@ -94,6 +96,12 @@ class DetectorImpl implements Detector {
   private setRuntimes(rts: Map<string, RuleRuntime>): void {
     this.rts = rts;
     this.keyed = [...rts.values()].filter((rt) => rt.win || rt.dedupe);
+    for (const rt of this.keyed) if (rt.win instanceof AbsenceWindow) rt.win.render = hitRenderer(this.rs, rt.info.id);
+  }
+
+  /** The heap was rebuilt: sequence windows recount what is queued. */
+  private requeued(): void {
+    recountQueued(this.keyed, this.heap.toArray(), (id) => this.rts.get(id));
   }
 
   private before(a: Hit, b: Hit): boolean {
@@ -108,25 +116,28 @@ class DetectorImpl implements Detector {
     return Math.max(this.maxTs - this.lateness, this.clockWm);
   }
 
+  /** reused per event: the rules matching it */
+  private readonly matched: RuleHandle[] = [];
+
   process(events: readonly LogEvent[]): Alert[] {
     const out: Alert[] = [];
-    for (const ev of events) {
+    const rs = this.rs;
+    const ms = this.matched;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
       if (!Number.isFinite(ev.ts)) continue;
-      const w = this.watermark();
+      const w = this.flushed ? Number.POSITIVE_INFINITY : Math.max(this.maxTs - this.lateness, this.clockWm);
+      rs.matchRules(ev, ms);
       let late = false;
-      for (const m of this.rs.evaluate(ev)) {
-        const rt = this.rts.get(m.ruleId);
+      for (let j = 0; j < ms.length; j++) {
+        const r = ms[j]!;
+        const rt = this.rts.get(r.info.id);
         if (!rt) continue;
         if (!rt.win && !rt.dedupe) {
-          const a = alertFromMatch(m);
+          const a = alertFromMatch(rs.toMatch(r, ev));
           if (rt.info.author !== undefined) a.author = rt.info.author;
           out.push(a);
-          continue;
-        }
-        const h = this.hit(m, rt);
-        if (!h) continue;
-        if (ev.ts <= w) late = true;
-        else this.heap.push(h);
+        } else if (arrive(rs, this.heap, r, rt, ev, w)) late = true;
       }
       if (late) this.counters.lateDropped++;
       if (ev.ts > this.maxTs) this.maxTs = ev.ts;
@@ -135,20 +146,6 @@ class DetectorImpl implements Detector {
     this.drain(w, w, out);
     this.counters.alerts += out.length;
     return out;
-  }
-
-  private hit(m: Match, rt: RuleRuntime): Hit | undefined {
-    const ev = m.event;
-    const plan = this.rs.statefulPlan(rt.info.id);
-    const h: Hit = { r: rt.info.id, ts: ev.ts, ns: ev.tsNanos ?? 0, id: ev.id, title: m.title, labels: alertLabels(m), keys: {} };
-    if (ev.auditId) h.aid = ev.auditId;
-    if (ev.dedupKey) h.dk = ev.dedupKey;
-    for (const [k, get] of Object.entries(plan?.by ?? {})) h.keys[k as keyof Hit['keys']] = get(ev);
-    if (plan?.steps) {
-      h.steps = plan.steps.flatMap((p, i) => (p(ev) ? [i] : []));
-      if (h.steps.length === 0) return undefined;
-    }
-    return h;
   }
 
   tick(nowMs: number): Alert[] {
@@ -217,10 +214,12 @@ class DetectorImpl implements Detector {
     const { rts, dropped } = buildRuntimes(ruleSet, this.maxKeys, this.rts);
     for (const d of dropped) this.counters.retiredEvictions += evictionsOf(d);
     const pending = this.heap.toArray().filter((h) => this.rts.get(h.r)?.fp === rts.get(h.r)?.fp && rts.has(h.r));
+    for (const rt of this.keyed) if (rt.win instanceof AbsenceWindow) rt.win.settleAll();
     this.rs = ruleSet;
     this.setRuntimes(rts);
     this.heap.clear();
     for (const h of pending) this.heap.push(h);
+    this.requeued();
   }
 
   snapshot(): unknown {
@@ -256,6 +255,7 @@ class DetectorImpl implements Detector {
     this.counters = { ...this.counters, ...s.counters };
     this.heap.clear();
     for (const h of s.pending) if (kept.has(h.r)) this.heap.push(h);
+    this.requeued();
   }
 
   stats(): DetectorStats {

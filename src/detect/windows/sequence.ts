@@ -37,6 +37,8 @@ export class SequenceWindow implements RuleWindow {
   private readonly keys: Keyed<State>;
   /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
   private next = Number.NEGATIVE_INFINITY;
+  /** per key: hits matching step 0 waiting in the detector's heap */
+  private readonly queued = new Map<string, number>();
 
   constructor(rule: RuleInfo, spec: SequenceSpec, maxKeys: number) {
     this.rule = rule;
@@ -52,11 +54,34 @@ export class SequenceWindow implements RuleWindow {
     return this.keys.evictions;
   }
 
+  /**
+   * Can a hit of key `k` matching `steps` change anything when applied? Only if it can start a
+   * run (step 0), or the key has runs, or a hit that may start one is queued before it.
+   */
+  mayAdvance(k: string, steps: readonly number[]): boolean {
+    return steps.includes(0) || this.keys.get(k) !== undefined || this.queued.has(k);
+  }
+
+  /** The detector queued a hit of key `k` (counted when it can start a run). */
+  noteQueued(k: string, steps: readonly number[] | undefined): void {
+    if (steps?.includes(0)) this.queued.set(k, (this.queued.get(k) ?? 0) + 1);
+  }
+
+  /** The detector's queue was rebuilt: recount with noteQueued. */
+  resetQueued(): void {
+    this.queued.clear();
+  }
+
   apply(h: Hit, emit: Emit): void {
     const matched = new Set(h.steps ?? []);
     if (matched.size === 0) return;
     const values = h.keys.sequence ?? [];
     const k = JSON.stringify(values);
+    if (matched.has(0)) {
+      const q = (this.queued.get(k) ?? 0) - 1;
+      if (q > 0) this.queued.set(k, q);
+      else this.queued.delete(k);
+    }
     const t = h.ts;
     const steps = this.spec.steps;
     const st = this.keys.get(k);
