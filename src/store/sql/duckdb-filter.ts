@@ -80,6 +80,35 @@ function cmpPred(ref: FieldRef, op: CmpOp, value: string | number) {
   };
 }
 
+/** attrs match values for which the JSON text prefilter is used: these appear verbatim in the text */
+const PREFILTER_SAFE = /^[A-Za-z0-9 _.:/@-]+$/;
+
+/**
+ * An RE2 pattern matching every text whose lower() contains `value` lowercased: ASCII letters
+ * either case, plus the non-ASCII letters that lower() maps to ASCII (U+0130 -> i, U+212A -> k).
+ */
+export function caseFreePattern(value: string): string {
+  return [...value.toLowerCase()]
+    .map((ch) => {
+      if (!/[a-z]/.test(ch)) return ch === '.' ? '\\.' : ch;
+      const extra = ch === 'i' ? '\\x{130}' : ch === 'k' ? '\\x{212A}' : '';
+      return `[${ch}${ch.toUpperCase()}${extra}]`;
+    })
+    .join('');
+}
+
+/**
+ * An attrs path match, guarded by a cheap necessary condition: a value lower() equal to a
+ * literal of safe characters is in the attrs JSON text verbatim, so rows whose text does not
+ * contain it cannot match. CASE makes DuckDB run the JSON extraction only on the rows that do
+ * (an AND may be reordered); the result is exactly the unguarded test's.
+ */
+function attrMatch(f: Extract<Filter, { op: 'match' }>, scope: Scope): Frag {
+  const exact = anyOf(fieldValues(f.field, scope), matchPred(f.field, f.value, f.wildcard));
+  if (f.wildcard || !PREFILTER_SAFE.test(f.value)) return exact;
+  return sql`(CASE WHEN regexp_matches(CAST(${col('attrs')} AS VARCHAR), ${caseFreePattern(f.value)}) THEN ${exact} ELSE FALSE END)`;
+}
+
 export function renderFilter(f: Filter, scope: Scope): Frag {
   switch (f.op) {
     case 'true':
@@ -93,6 +122,7 @@ export function renderFilter(f: Filter, scope: Scope): Frag {
     case 'not':
       return sql`(NOT ${renderFilter(f.arg, scope)})`;
     case 'match':
+      if (f.field.kind === 'attr' && scope.kind === 'events') return attrMatch(f, scope);
       return anyOf(fieldValues(f.field, scope), matchPred(f.field, f.value, f.wildcard));
     case 'cmp':
       return anyOf(fieldValues(f.field, scope), cmpPred(f.field, f.cmp, f.value));
