@@ -176,6 +176,7 @@ class DetectorImpl implements Detector {
       this.apply(h, out);
     }
     this.due(w, Math.min(w, absenceUntil), out);
+    this.sink = [];
   }
 
   private due(t: number, absenceT: number, out: Alert[]): void {
@@ -186,16 +187,16 @@ class DetectorImpl implements Detector {
     }
   }
 
-  private lastOut: Alert[] | undefined;
-  private lastEmit: (a: Alert) => void = () => {};
+  /** the output array of the running process/tick/flush call (emitted alerts go there) */
+  private sink: Alert[] = [];
+  private readonly emit = (a: Alert): void => {
+    this.sink.push(a);
+  };
 
-  /** One push closure per output array (due runs before every hit). */
+  /** The push function for `out` (due runs before every hit). */
   private emitTo(out: Alert[]): (a: Alert) => void {
-    if (this.lastOut !== out) {
-      this.lastOut = out;
-      this.lastEmit = (a) => out.push(a);
-    }
-    return this.lastEmit;
+    this.sink = out;
+    return this.emit;
   }
 
   private apply(h: Hit, out: Alert[]): void {
