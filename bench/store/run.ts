@@ -16,6 +16,7 @@ import { decodeAuditPayload } from '../../src/sources/k8s-audit/index.ts';
 import { decodeGenericEvents } from '../../src/transforms/generic/index.ts';
 import { parseQuery } from '../../src/query/index.ts';
 import { generateNdjson } from './generate.ts';
+import { QUERIES } from './queries.ts';
 import { duckdbAppenderBaseline, hasCommand, percentile, timeShell } from './baselines.ts';
 
 const args = process.argv.slice(2);
@@ -28,16 +29,6 @@ const outDir = resolve(arg('out', 'bench/out'));
 const runs = Number(arg('runs', '9'));
 mkdirSync(outDir, { recursive: true });
 
-export const QUERIES: { name: string; q: string; grep?: string }[] = [
-  { name: 'field match', q: 'verb:delete AND resource:secrets', grep: `grep -c -E '"verb":"delete".*"resource":"secrets"'` },
-  { name: 'full text', q: '"connection refused"', grep: `grep -c -i 'connection refused'` },
-  { name: 'wildcard + NOT', q: 'namespace:payments AND NOT user:system:* AND code>=400', grep: `grep -c -E '"namespace":"payments"' ` },
-  { name: 'stats by user', q: 'source:k8s_audit | stats count() by user | sort -count | head 10' },
-  { name: 'errors by namespace', q: 'severityText:ERROR | stats count() by namespace, pod' },
-  { name: 'timechart', q: 'source:container | timechart span=1h count() by namespace' },
-  { name: 'attrs path', q: 'attrs.objectRef.name:db-credentials', grep: `grep -c '"name":"db-credentials"'` },
-  { name: 'exec recent', q: 'subresource:exec | head 20', grep: `grep -c '"subresource":"exec"'` },
-];
 
 function dirBytes(dir: string): number {
   if (!existsSync(dir)) return 0;

@@ -16,8 +16,8 @@ import { SEGMENT_COLUMNS } from './stored-columns.ts';
 export const LOCATOR_COLUMNS = ['_file', '_row'] as const;
 
 /** The query relation with locator columns. */
-export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string): string {
-  const tail = `SELECT ${COLUMN_LIST}, NULL::VARCHAR AS "_file", NULL::BIGINT AS "_row" FROM tail WHERE "_wal" > ${Math.trunc(snap.flushedWal)}`;
+export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string, withTail = true): string {
+  const tail = `SELECT ${COLUMN_LIST}, NULL::VARCHAR AS "_file", NULL::BIGINT AS "_row" FROM tail WHERE ${withTail ? '' : 'FALSE AND '}"_wal" > ${Math.trunc(snap.flushedWal)}`;
   if (segments.length === 0) return `(${tail})`;
   const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
   return (
@@ -26,7 +26,7 @@ export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[]
   );
 }
 
-interface Locator {
+export interface Locator {
   file: string | null;
   row: number;
   id: string;
@@ -34,7 +34,7 @@ interface Locator {
 }
 
 /** Phase 1: the locators of the rendered query's rows, in its order. */
-async function locate(con: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<Locator[]> {
+export async function locate(con: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<Locator[]> {
   const reader = await con.runAndReadAll(`SELECT "_file", "_row", "id", "ts" FROM (${sql}) AS "_q"`, params);
   return reader.getRowsJS().map(([file, row, id, ts]) => ({
     file: file === null ? null : String(file),
@@ -99,9 +99,8 @@ function order(locs: readonly Locator[], rows: Record<string, unknown>[]): Recor
   return out;
 }
 
-/** Runs an events query (rendered over `locatorRelation`) in two phases; returns full rows in order. */
-export async function readEventsLate(con: DuckDBConnection, snap: Snapshot, sql: string, params: DuckDBValue[]): Promise<Record<string, unknown>[]> {
-  const locs = await locate(con, sql, params);
+/** Phase 2 for the locators found by phase 1 (`locate` or `locateNewestFirst`): full rows in order. */
+export async function readLocated(con: DuckDBConnection, snap: Snapshot, locs: readonly Locator[]): Promise<Record<string, unknown>[]> {
   if (locs.length === 0) return [];
   return fetchRows(con, snap, locs);
 }

@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ArgusError, isArgusError } from '../../core/index.ts';
-import type { Filter } from '../../core/index.ts';
+import type { Filter, QueryPlan } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
-import { LOCATOR_COLUMNS, locatorRelation, readEventsLate } from './late-read.ts';
+import { LOCATOR_COLUMNS, locate, locatorRelation, readLocated } from './late-read.ts';
+import { isNewestFirst, locateNewestFirst } from './newest-first.ts';
 import type { SqlRenderer } from './renderer.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
 import { SEGMENT_COLUMNS } from './stored-columns.ts';
@@ -63,6 +64,13 @@ export function buildRelation(snap: Snapshot, segments: readonly SegmentInfo[], 
   return `(${tail} UNION ALL BY NAME SELECT ${SEGMENT_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true))`;
 }
 
+/** The row count an events plan of only `head` stages returns at most (as the renderer limits it). */
+function eventLimit(plan: QueryPlan, limit: number): number {
+  let n = Math.floor(limit);
+  for (const s of plan.stages) if (s.op === 'head') n = Math.min(n, Math.max(0, Math.floor(s.n)));
+  return Math.max(0, n);
+}
+
 function isMissingFile(e: unknown): boolean {
   const m = e instanceof Error ? e.message : String(e);
   return /No files found|Cannot open file|No such file/i.test(m);
@@ -75,7 +83,9 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   try {
     const chosen = selectSegments(snap.segments, q);
     const opts = { from: q.from, to: q.to, limit: q.limit };
-    const late = deps.render(q.plan, { ...opts, relation: locatorRelation(snap, chosen, deps.dataDir), carry: LOCATOR_COLUMNS });
+    const lateOver = (segs: readonly SegmentInfo[], withTail: boolean) =>
+      deps.render(q.plan, { ...opts, relation: locatorRelation(snap, segs, deps.dataDir, withTail), carry: LOCATOR_COLUMNS });
+    const late = lateOver(chosen, true);
     const stats = {
       elapsedMs: 0,
       segmentsScanned: chosen.length,
@@ -84,7 +94,14 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
     };
     if (late.kind === 'events') {
       // late materialization: locate the result rows first, then read only their full rows
-      const rows = await readEventsLate(con, snap, late.sql, late.params as DuckDBValue[]);
+      const limit = eventLimit(q.plan, q.limit);
+      const locs = isNewestFirst(q.plan)
+        ? await locateNewestFirst(con, chosen, limit, (segs, withTail) => {
+            const r = lateOver(segs, withTail);
+            return { sql: r.sql, params: r.params as DuckDBValue[] };
+          }, locate)
+        : await locate(con, late.sql, late.params as DuckDBValue[]);
+      const rows = await readLocated(con, snap, locs);
       const events = rows.map(rowToEvent);
       stats.elapsedMs = performance.now() - t0;
       return { kind: 'events', events, stats };
