@@ -10,129 +10,12 @@
  * `*.add_capabilities` lists capability names (the plugin yields each container's JSON array).
  */
 import type { FieldValue } from './json-values.ts';
-import {
-  asString,
-  getKey,
-  getPath,
-  listFromKeys,
-  listValue,
-  NOT_AVAILABLE,
-  stringsSkipMissing,
-  stringsStrict,
-  valuesRecursive,
-} from './json-values.ts';
+import { asString, getKey, getPath, listValue, stringsSkipMissing } from './json-values.ts';
+import type { Json } from './fields-k8s-spec.ts';
+import { containerFields, containerValues, cpath, images, indexed, list, recursive, repositories, str } from './fields-k8s-spec.ts';
+import type { ArgKind, AuditFieldDef } from './fields-k8s-spec.ts';
 
-type Json = unknown;
-/** 'none': no argument; 'key': required [key]; 'index': optional [n]. */
-export type ArgKind = 'none' | 'key' | 'index';
-
-export interface AuditFieldDef {
-  isList: boolean;
-  arg: ArgKind;
-  make: (arg: string | undefined) => (ev: Json) => FieldValue;
-}
-
-const str = (...keys: string[]): AuditFieldDef => ({
-  isList: false,
-  arg: 'none',
-  make: () => (ev) => asString(getPath(ev, keys)),
-});
-const list = (...keys: string[]): AuditFieldDef => ({
-  isList: true,
-  arg: 'none',
-  make: () => (ev) => listFromKeys(ev, keys),
-});
-const indexed = (fn: (ev: Json, index: number) => FieldValue): AuditFieldDef => ({
-  isList: true,
-  arg: 'index',
-  make: (arg) => {
-    const index = arg === undefined ? -1 : Number(arg);
-    return (ev) => fn(ev, index);
-  },
-});
-
-function recursive(ev: Json, index: number, keys: readonly string[]): unknown[] | undefined {
-  const r = valuesRecursive(ev, index, keys);
-  return r === NOT_AVAILABLE ? undefined : r;
-}
-
-function containerValues(ev: Json, kind: string, index: number, sub: readonly string[]): unknown[] | undefined {
-  return recursive(ev, index, ['requestObject', 'spec', kind, ...sub]);
-}
-
-function images(ev: Json, kind: string, index: number): string[] | undefined {
-  const arr = containerValues(ev, kind, index, ['image']);
-  return arr ? stringsStrict(arr) : undefined;
-}
-
-function repositories(ev: Json, kind: string, index: number): string[] | undefined {
-  return images(ev, kind, index)?.map((img) => img.split(':')[0]!.split('@')[0]!);
-}
-
-/** command / args: each container's array joined by spaces; wrong types make the field missing. */
-function joinedArrays(ev: Json, kind: string, index: number, key: string): FieldValue {
-  const arr = containerValues(ev, kind, index, [key]);
-  if (!arr) return undefined;
-  const out: string[] = [];
-  for (const v of arr) {
-    if (v === undefined) continue;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return undefined;
-    out.push(v.join(' '));
-  }
-  return listValue(out);
-}
-
-function hostPorts(ev: Json, kind: string, index: number): FieldValue {
-  const arr = containerValues(ev, kind, index, ['ports']);
-  if (!arr) return undefined;
-  const out: string[] = [];
-  for (const ports of arr) {
-    if (ports === undefined) continue;
-    if (!Array.isArray(ports)) return undefined;
-    for (const p of ports) {
-      const v = getKey(p, 'hostPort') ?? getKey(p, 'containerPort');
-      if (v !== undefined) out.push(asString(v)!);
-    }
-  }
-  return listValue(out);
-}
-
-function effective(ev: Json, kind: string, index: number, key: string): FieldValue {
-  const podValue = asString(getPath(ev, ['requestObject', 'spec', 'securityContext', key])) ?? '0';
-  const arr = containerValues(ev, kind, index, ['securityContext', key]);
-  return arr ? listValue(arr.map((v) => asString(v) ?? podValue)) : undefined;
-}
-
-function containerFields(kind: string): Record<string, AuditFieldDef> {
-  const sc = (key: string) => indexed((ev, i) => {
-    const arr = containerValues(ev, kind, i, ['securityContext', ...key.split('.')]);
-    if (!arr) return undefined;
-    // capabilities.add is an array per container: flattened to capability names (see header)
-    return listValue(stringsSkipMissing(arr.flatMap((v) => (Array.isArray(v) ? v : [v]))));
-  });
-  const p = `ka.req.pod.${kind}.`;
-  const out: Record<string, AuditFieldDef> = {
-    [`${p}name`]: indexed((ev, i) => {
-      const arr = containerValues(ev, kind, i, ['name']);
-      return listValue(arr ? stringsStrict(arr) : undefined);
-    }),
-    [`${p}image`]: indexed((ev, i) => listValue(images(ev, kind, i))),
-    [`${p}image.repository`]: indexed((ev, i) => listValue(repositories(ev, kind, i))),
-    [`${p}command`]: indexed((ev, i) => joinedArrays(ev, kind, i, 'command')),
-    [`${p}args`]: indexed((ev, i) => joinedArrays(ev, kind, i, 'args')),
-    [`${p}privileged`]: sc('privileged'),
-    [`${p}allow_privilege_escalation`]: sc('allowPrivilegeEscalation'),
-    [`${p}read_only_fs`]: sc('readOnlyRootFilesystem'),
-    [`${p}run_as_user`]: sc('runAsUser'),
-    [`${p}run_as_group`]: sc('runAsGroup'),
-    [`${p}eff_run_as_user`]: indexed((ev, i) => effective(ev, kind, i, 'runAsUser')),
-    [`${p}eff_run_as_group`]: indexed((ev, i) => effective(ev, kind, i, 'runAsGroup')),
-    [`${p}proc_mount`]: sc('procMount'),
-    [`${p}add_capabilities`]: sc('capabilities.add'),
-  };
-  if (kind !== 'ephemeralContainers') out[`${p}host_port`] = indexed((ev, i) => hostPorts(ev, kind, i));
-  return out;
-}
+export type { ArgKind, AuditFieldDef };
 
 function subjectNames(ev: Json, kind: string, namespaced: boolean): FieldValue {
   const subjects = getPath(ev, ['requestObject', 'subjects']);
@@ -174,7 +57,7 @@ function uriParam(ev: Json, key: string): FieldValue {
 }
 
 const privilegedAny = (ev: Json): FieldValue => {
-  const arr = containerValues(ev, 'containers', -1, ['securityContext', 'privileged']);
+  const arr = containerValues(ev, cpath('containers', 'securityContext.privileged'), -1);
   if (!arr) return undefined;
   return arr.some((v) => v === true) ? 'true' : 'false';
 };

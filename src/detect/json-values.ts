@@ -20,6 +20,28 @@ export function getKey(v: unknown, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<string, unknown>)[key] : undefined;
 }
 
+/**
+ * A compiled `getPath(_, keys)`: each key is classified once (array index, empty, a name that
+ * Object.prototype also has), so a member read is one property load.
+ */
+export function pathGetter(keys: readonly string[]): (root: unknown) => unknown {
+  const n = keys.length;
+  const names = keys.slice();
+  const idx = keys.map((k) => (/^\d+$/.test(k) ? Number(k) : -1));
+  const slow = keys.map((k) => k === '' || k in Object.prototype);
+  return (root) => {
+    let cur = root;
+    for (let i = 0; i < n; i++) {
+      if (slow[i]) cur = getKey(cur, names[i]!);
+      else if (cur === null || typeof cur !== 'object') return undefined;
+      else if (Array.isArray(cur)) cur = idx[i]! >= 0 ? cur[idx[i]!] : undefined;
+      else cur = (cur as Record<string, unknown>)[names[i]!];
+      if (cur === undefined) return undefined;
+    }
+    return cur;
+  };
+}
+
 export function getPath(v: unknown, keys: readonly string[]): unknown {
   let cur = v;
   for (const k of keys) {
@@ -91,9 +113,18 @@ export function listValue(values: readonly string[] | undefined): FieldValue {
 
 /** extractFromKeys for a list field: the value must be an array of scalars. */
 export function listFromKeys(root: unknown, keys: readonly string[]): FieldValue {
-  const v = getPath(root, keys);
+  return listAt(getPath(root, keys));
+}
+
+/** The list value of an array of scalars (anything else: missing). */
+export function listAt(v: unknown): FieldValue {
   if (!Array.isArray(v)) return undefined;
-  return listValue(v.map((x) => asString(x) ?? 'null'));
+  const out: string[] = new Array<string>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    out[i] = typeof x === 'string' ? x : (asString(x) ?? 'null');
+  }
+  return listValue(out);
 }
 
 /** RFC 6901 JSON pointer, as the json plugin walks it (a leading '/' is optional); keys split once. */
