@@ -69,7 +69,7 @@ async function fetchRows(con: DuckDBConnection, snap: Snapshot, locs: readonly L
     const tsLo = Math.min(...ls.map((l) => l.ts));
     const tsHi = Math.max(...ls.map((l) => l.ts));
     files.push(
-      `SELECT *, ${literal(file)} AS "_file", file_row_number AS "_row" FROM read_parquet(${literal(file)}, file_row_number = true) ` +
+      `SELECT *, ${literal(file)} AS "_file", file_row_number AS "_row" FROM read_parquet(${literal(file)}, hive_partitioning = false, file_row_number = true) ` +
         `WHERE "ts" BETWEEN ${tsLo} AND ${tsHi} AND file_row_number IN (${ls.map((l) => l.row).join(', ')})`,
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Phase 1 of an event search whose order is the default (ts DESC, id DESC), newest segments
- * first: segments are taken in descending maxTs order in batches of growing size (the tail with
+ * first: segments are taken in descending maxTs order in batches growing 4x (the tail with
  * the first), each batch's top n locators are merged into the result, and the search stops once
  * n rows are held and every remaining segment ends before the n-th row (strictly, so ts ties
  * are still read). A search for recent matches then reads only the newest part of the data.
@@ -10,7 +10,7 @@ import type { QueryPlan } from '../../core/index.ts';
 import type { SegmentInfo } from '../types.ts';
 import type { Locator } from './late-read.ts';
 
-/** rows of the first batch; each next batch may hold twice as many */
+/** rows of the first batch; each next batch may hold four times as many (few rounds when nothing matches) */
 const FIRST_BATCH_ROWS = 250_000;
 
 /** Whether the plan's events come out in the default order (no sort/stats/fields stage). */
@@ -50,7 +50,7 @@ export async function locateNewestFirst(
     const q = batchSql(batch, first);
     held = [...held, ...(await locate(con, q.sql, q.params))].sort(newerFirst).slice(0, limit);
     first = false;
-    budget *= 2;
+    budget *= 4;
   }
   return held;
 }

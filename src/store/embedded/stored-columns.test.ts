@@ -77,7 +77,7 @@ describe('stored column encoding and late materialization', () => {
   it('returns the same rows in the same order as a one-phase read, over tail and segments', async () => {
     store = openStore(dir);
     await store.start();
-    const events = sample();
+    const events = sample().map((e, i) => (i % 4 === 0 ? { ...e, source: 'my.src/é x' } : e));
     await store.append(events.slice(0, 12));
     await store.flush();
     await store.append(events.slice(12, 20));
