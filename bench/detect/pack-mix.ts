@@ -115,7 +115,7 @@ export function runPackMix(total: number, poolSize = 50_000): void {
   const ro = best(3, readOnly);
   const ev = best(3, evaluate);
   cycle = 0;
-  const dt = best(1, detect);
+  const dt = best(3, detect);
   const eps = (ms: number) => Math.round(total / (ms / 1000)).toLocaleString('en-US');
   const kinds = new Map<string, number>();
   for (const e of pool) kinds.set(e.source, (kinds.get(e.source) ?? 0) + 1);

@@ -89,6 +89,18 @@ describe('restart in the middle of a window', () => {
     expect(sent.length).toBeGreaterThan(0);
   });
 
+  it('a sequence whose first steps are still queued at the snapshot completes after restore', () => {
+    const steps = [0, 10, 20, 30, 40].map((s) => ev(s, { sourceIp: '8.8.8.8', code: 401 }));
+    const done = ev(50, { sourceIp: '8.8.8.8', code: 200 });
+    const ref = run(detector(rs), [...steps, done]).filter((x) => x.rule === 'Guessed');
+    expect(ref).toHaveLength(1);
+    const a = detector(rs);
+    a.process(steps); // all still waiting for the watermark
+    const b = detector(ruleSet(RULES));
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())) as unknown);
+    expect(run(b, [done]).filter((x) => x.rule === 'Guessed')).toEqual(ref);
+  });
+
   it('rejects what is not a snapshot', () => {
     expect(() => detector(rs).restore({ v: 2 })).toThrow(/snapshot/);
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../core/index.ts';
+import type { Alert } from '../alert.ts';
 import { byKey, detector, ev, rule, ruleSet, run, T0 } from './fixture.ts';
 
 const FAIL = 'code = 401';
@@ -94,6 +96,32 @@ describe('absence', () => {
     const alerts = d.tick(T0 + 12 * 60_000);
     expect(alerts).toHaveLength(1);
     expect(d.tick(T0 + 60 * 60_000)).toHaveLength(0); // once per silence
+  });
+
+  it('out of order within the lateness: a gap is found whatever order the hits of a key arrive in', () => {
+    const rs5 = ruleSet(rule('Silent', 'source = http', 'absence: {for: 5m, by: [cluster]}'));
+    const s = (sec: number, cluster: string) => ev(sec, { cluster });
+    const sum = (alerts: Alert[]) =>
+      alerts.map((a) => [a.labels['cluster'], (a.firstTs - T0) / 1000, (a.lastTs - T0) / 1000, a.count, a.eventIds]).sort((x, y) => String(x).localeCompare(String(y)));
+    // a at 0 is applied (watermark 10s), then 320 (past a's deadline 300: queued), then 100 (fills the gap)
+    const [a0, b250, a320, a100] = [s(0, 'a'), s(250, 'b'), s(320, 'a'), s(100, 'a')];
+    const staged = (events: LogEvent[][]) => {
+      const d = detector(rs5, { allowedLateness: '4m' });
+      return [...events.flatMap((b) => d.process(b)), ...d.flush(T0 + 2_000_000)];
+    };
+    const inOrder = staged([[a0], [a100], [b250], [a320]]);
+    expect(sum(inOrder)).toEqual([
+      ['a', 0, 320, 3, [a320.id]],
+      ['b', 250, 250, 1, [b250.id]],
+    ]);
+    expect(sum(staged([[a0], [b250], [a320], [a100]]))).toEqual(sum(inOrder));
+    expect(byKey(staged([[a0], [b250], [a320, a100]]))).toEqual(byKey(inOrder));
+    // without the hit in the gap: silent at 300, then a is tracked afresh from 320
+    expect(sum(staged([[a0], [b250], [a320]]))).toEqual([
+      ['a', 0, 0, 1, [a0.id]],
+      ['a', 320, 320, 1, [a320.id]],
+      ['b', 250, 250, 1, [b250.id]],
+    ]);
   });
 
   it('a source that comes back is tracked afresh and can go silent again', () => {
