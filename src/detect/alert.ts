@@ -31,13 +31,21 @@ export interface Alert {
   suppressed?: number;
 }
 
+const COPY = ['cluster', 'node', 'namespace', 'pod', 'container', 'user', 'objectNamespace'] as const;
+/** tags joined once per rule (the tags array of a RuleInfo is shared by its matches) */
+const joinedTags = new WeakMap<readonly string[], string>();
+
 /** Labels that route and group alerts: the rule, its priority and tags, and where the event came from. */
 export function alertLabels(m: Match): Record<string, string> {
   const e = m.event;
   const labels: Record<string, string> = { rule: m.rule, ruleId: m.ruleId, priority: m.priority, source: e.source };
-  if (m.tags.length > 0) labels['tags'] = m.tags.join(',');
-  const copy = ['cluster', 'node', 'namespace', 'pod', 'container', 'user', 'objectNamespace'] as const;
-  for (const k of copy) {
+  if (m.tags.length > 0) {
+    let t = joinedTags.get(m.tags);
+    if (t === undefined) joinedTags.set(m.tags, (t = m.tags.join(',')));
+    labels['tags'] = t;
+  }
+  for (let i = 0; i < COPY.length; i++) {
+    const k = COPY[i]!;
     const v = e[k];
     if (typeof v === 'string' && v !== '') labels[k] = v;
   }

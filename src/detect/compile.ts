@@ -15,6 +15,8 @@ import { badRuleAt } from './source-text.ts';
 
 export type Pred = (ev: LogEvent) => boolean;
 
+const ALWAYS_PRESENT = new Set(['jevt.rawtime', 'json.rawtime']);
+
 export interface CompiledField {
   get: (ev: LogEvent) => FieldValue;
   isList: boolean;
@@ -154,6 +156,8 @@ export function compileExpr(e: Expr, ctx: CompileContext): Pred {
       };
     }
     case 'unary': {
+      // jevt.rawtime is never missing: `exists` on it (Falco's `kevt` macro, in every k8s rule) is true
+      if (e.left.kind === 'field' && ALWAYS_PRESENT.has(e.left.name) && e.left.arg === undefined) return () => true;
       const get = compileField(e.left, ctx).get;
       return (ev) => get(ev) !== undefined;
     }
