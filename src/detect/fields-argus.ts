@@ -69,6 +69,7 @@ export function attrsField(path: readonly string[], arg: string | undefined): Fi
 
 /** jevt.rawtime: the event time in ns since epoch, as a decimal string. */
 function rawtime(ev: LogEvent): string {
+  if (ev.ts > 0 && (ev.tsNanos === undefined || ev.tsNanos === 0)) return `${Math.trunc(ev.ts)}000000`;
   const nanos = String(Math.max(0, Math.min(999_999, Math.trunc(ev.tsNanos ?? 0)))).padStart(6, '0');
   return ev.ts > 0 ? `${Math.trunc(ev.ts)}${nanos}` : String(Math.trunc(ev.ts) * 1_000_000);
 }
