@@ -71,8 +71,20 @@ export class AbsenceWindow implements RuleWindow {
     return this.keys.evictions;
   }
 
-  /** Fast path for a hit above the watermark; false when it must go through the heap. */
-  touch(k: string, values: string[], ev: LogEvent): boolean {
+  /** the last key touched (keys repeat: one cluster, a few nodes) */
+  private lastValues: string[] = [];
+  private lastKey = '[]';
+
+  /** Fast path for a hit (its `by` values) above the watermark; false when it must go through the heap. */
+  touch(vals: string[], ev: LogEvent): boolean {
+    let values = vals;
+    const prev = this.lastValues;
+    if (values.length === prev.length && values.every((v, i) => v === prev[i])) values = prev;
+    else {
+      this.lastValues = values;
+      this.lastKey = JSON.stringify(values);
+    }
+    const k = this.lastKey;
     const st = this.keys.get(k);
     const ts = ev.ts;
     if (!st || ts >= st.last + this.spec.for) return false;

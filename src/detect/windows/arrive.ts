@@ -16,20 +16,23 @@ import type { Hit } from './types.ts';
 export function arrive(rs: RuleSet, heap: Heap<Hit>, r: RuleHandle, rt: RuleRuntime, ev: LogEvent, w: number): boolean {
   const plan = r.plan;
   let steps: number[] | undefined;
+  let first = false;
   if (plan?.steps) {
-    steps = [];
     const ps = plan.steps;
-    for (let i = 0; i < ps.length; i++) if (ps[i]!(ev)) steps.push(i);
-    if (steps.length === 0) return false;
+    for (let i = 0; i < ps.length; i++) {
+      if (!ps[i]!(ev)) continue;
+      if (i === 0) first = true;
+      (steps ??= []).push(i);
+    }
+    if (!steps) return false;
   }
   if (ev.ts <= w) return true;
   const win = rt.win;
   if (win instanceof AbsenceWindow) {
-    const values = plan?.by.absence?.(ev) ?? [];
-    if (win.touch(JSON.stringify(values), values, ev)) return false;
+    if (win.touch(plan?.by.absence?.(ev) ?? [], ev)) return false;
   } else if (win instanceof SequenceWindow && steps) {
     const k = JSON.stringify(plan?.by.sequence?.(ev) ?? []);
-    if (!win.mayAdvance(k, steps)) return false;
+    if (!first && !win.mayAdvance(k, steps)) return false;
     win.noteQueued(k, steps);
   }
   heap.push(makeHit(rs, r, ev, steps));
