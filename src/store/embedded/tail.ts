@@ -37,6 +37,9 @@ export class Tail {
   static async create(tmpDir: string, threads?: number): Promise<Tail> {
     const db = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
     const con = await db.connect();
+    // segment files are immutable and never reuse a name: their Parquet footers can be cached
+    // (each query binds every chosen file's schema, union_by_name)
+    await con.run('SET GLOBAL parquet_metadata_cache = true');
     await con.run(`CREATE TABLE tail (${COLUMN_DEFS}, "_wal" BIGINT NOT NULL)`);
     return new Tail(db, con, tmpDir);
   }
