@@ -78,7 +78,10 @@ export class SourceIndex<R extends Indexed> {
   private readonly tables: Table<R>[] = [];
   private readonly dims: string[];
   private readonly getters: Getter[];
-  private readonly memo = new Map<string, readonly R[]>();
+  private readonly memo = new Map<string | undefined, unknown>();
+  private memoSize = 0;
+  /** the candidates when no dimension is indexed */
+  private all: readonly R[] | undefined;
 
   constructor(rules: readonly R[], getter: (dim: string) => Getter) {
     const byShape = new Map<string, Table<R>>();
@@ -106,13 +109,22 @@ export class SourceIndex<R extends Indexed> {
   }
 
   candidates(ev: LogEvent): readonly R[] {
-    let key = '';
-    for (const g of this.getters) {
-      const v = g(ev);
-      key += (typeof v === 'string' ? v : '\u0001') + SEP;
+    // memo: one nested Map level per dimension, keyed by the value (undefined when not a string)
+    const gs = this.getters;
+    if (gs.length === 0) return this.all ?? this.compute(ev);
+    let node = this.memo as Map<string | undefined, unknown>;
+    for (let i = 0; i < gs.length; i++) {
+      const v = gs[i]!(ev);
+      const key = typeof v === 'string' ? v : undefined;
+      const next = node.get(key);
+      if (next === undefined) return this.compute(ev);
+      if (i === gs.length - 1) return next as readonly R[];
+      node = next as Map<string | undefined, unknown>;
     }
-    const hit = this.memo.get(key);
-    if (hit) return hit;
+    return this.compute(ev); // not reached
+  }
+
+  private compute(ev: LogEvent): readonly R[] {
     const vals = this.getters.map((g) => {
       const v = g(ev);
       return typeof v === 'string' ? v : undefined;
@@ -127,8 +139,19 @@ export class SourceIndex<R extends Indexed> {
       if (cell) out.push(...cell);
     }
     out.sort((a, b) => a.ordinal - b.ordinal);
-    if (this.memo.size >= MEMO_MAX) this.memo.clear();
-    this.memo.set(key, out);
+    if (vals.length === 0) return (this.all ??= out);
+    if (this.memoSize >= MEMO_MAX) {
+      this.memo.clear();
+      this.memoSize = 0;
+    }
+    let node = this.memo as Map<string | undefined, unknown>;
+    for (let i = 0; i < vals.length - 1; i++) {
+      let next = node.get(vals[i]) as Map<string | undefined, unknown> | undefined;
+      if (!next) node.set(vals[i], (next = new Map()));
+      node = next;
+    }
+    node.set(vals[vals.length - 1], out);
+    this.memoSize++;
     return out;
   }
 }
