@@ -96,7 +96,8 @@ function applyStage(n: Node, st: Stage, ctx: Ctx): Node {
   switch (st.op) {
     case 'stats':
     case 'timechart': {
-      const w = wrap(n, ctx);
+      // aggregation ignores row order: sorting the input (all of it, without a limit) is waste
+      const w = wrap(n.limit === null ? { ...n, order: [] } : n, ctx);
       const columns: OutputColumn[] = [];
       const add = (name: string, expr: Frag, numeric: boolean): Frag => {
         if (columns.some((c) => c.name === name)) throw new ArgusError('QUERY_SYNTAX', `duplicate output column '${name}'`);
