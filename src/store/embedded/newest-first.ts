@@ -1,7 +1,7 @@
 /**
  * Phase 1 of an event search whose order is the default (ts DESC, id DESC), newest segments
- * first: segments are taken in descending maxTs order in batches growing 4x (the tail with
- * the first), each batch's top n locators are merged into the result, and the search stops once
+ * first: segments are taken in descending maxTs order in batches growing 4x, or sized from the
+ * match density seen so far when too few rows matched (the tail with the first), each batch's top n locators are merged into the result, and the search stops once
  * n rows are held and every remaining segment ends before the n-th row (strictly, so ts ties
  * are still read). A search for recent matches then reads only the newest part of the data.
  */
@@ -37,6 +37,7 @@ export async function locateNewestFirst(
   const rest = [...segments].sort((a, b) => b.maxTs - a.maxTs);
   let held: Locator[] = [];
   let budget = firstBatchRows;
+  let scanned = 0;
   let first = true;
   while (first || rest.length > 0) {
     if (!first && held.length >= limit && rest[0]!.maxTs < held[limit - 1]!.ts) break;
@@ -50,7 +51,10 @@ export async function locateNewestFirst(
     const q = batchSql(batch, first);
     held = [...held, ...(await locate(con, q.sql, q.params))].sort(newerFirst).slice(0, limit);
     first = false;
-    budget *= 4;
+    scanned += rows;
+    // sparse matches: size the next batch from the density seen so far (nothing yet: read the rest at once)
+    if (held.length < limit) budget = held.length === 0 ? Infinity : Math.max(budget * 4, ((scanned * limit) / held.length) * 1.5);
+    else budget *= 4;
   }
   return held;
 }
