@@ -12,10 +12,9 @@
  * on snapshot): the key keeps a reference to that event, which must not be mutated meanwhile.
  */
 import type { LogEvent } from '../../core/index.ts';
-import type { RuleInfo } from '../ruleset.ts';
 import type { AbsenceSpec } from '../stateful.ts';
 import { windowAlert } from './build.ts';
-import { Keyed } from './keyed.ts';
+import { KeyedRuleState } from './keyed.ts';
 import type { Emit, Hit, RuleWindow } from './types.ts';
 
 interface State {
@@ -45,31 +44,13 @@ export type HitRenderer = (ev: LogEvent) => Pick<Hit, 'title' | 'labels'>;
 const later = (ts: number, ns: number, id: string, st: State): boolean =>
   ts !== st.last ? ts > st.last : ns !== st.ns ? ns > st.ns : id > st.id;
 
-export class AbsenceWindow implements RuleWindow {
+export class AbsenceWindow extends KeyedRuleState<AbsenceSpec, State> implements RuleWindow {
   readonly kind = 'absence';
-  rule: RuleInfo;
   /** renders a hit of this rule for an event evaluated earlier (set by the detector) */
   render: HitRenderer = () => {
     throw new Error('absence window: no renderer');
   };
-  private readonly spec: AbsenceSpec;
-  private readonly keys: Keyed<State>;
-  /** a lower bound of the earliest deadline */
-  private next = Number.NEGATIVE_INFINITY;
 
-  constructor(rule: RuleInfo, spec: AbsenceSpec, maxKeys: number) {
-    this.rule = rule;
-    this.spec = spec;
-    this.keys = new Keyed(maxKeys);
-  }
-
-  get size(): number {
-    return this.keys.size;
-  }
-
-  get evictions(): number {
-    return this.keys.evictions;
-  }
 
   /** the last key touched (keys repeat: one cluster, a few nodes) */
   private lastValues: string[] = [];

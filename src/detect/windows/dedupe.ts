@@ -5,10 +5,9 @@
  * alert goes out: count, ids and lastTs cover the whole window, `suppressed` = repeats.
  */
 import type { Alert } from '../alert.ts';
-import type { RuleInfo } from '../ruleset.ts';
 import type { DedupeSpec } from '../stateful.ts';
 import { alertKeyOf, pushBounded } from './build.ts';
-import { Keyed } from './keyed.ts';
+import { KeyedRuleState } from './keyed.ts';
 import type { Emit } from './types.ts';
 
 interface State {
@@ -23,26 +22,8 @@ interface State {
   first: Alert;
 }
 
-export class DedupeFilter {
-  rule: RuleInfo;
-  private readonly spec: DedupeSpec;
-  private readonly keys: Keyed<State>;
-  /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
-  private next = Number.NEGATIVE_INFINITY;
+export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
 
-  constructor(rule: RuleInfo, spec: DedupeSpec, maxKeys: number) {
-    this.rule = rule;
-    this.spec = spec;
-    this.keys = new Keyed(maxKeys);
-  }
-
-  get size(): number {
-    return this.keys.size;
-  }
-
-  get evictions(): number {
-    return this.keys.evictions;
-  }
 
   /** The alert to send, or undefined when it repeats one sent in the open window (at = event time). */
   offer(a: Alert, values: string[], at: number): Alert | undefined {

@@ -3,6 +3,8 @@
  * in event-time order, so the first entry is also the one touched longest ago in event time).
  * Past `max` keys the oldest is evicted and counted.
  */
+import type { RuleInfo } from '../ruleset.ts';
+
 export class Keyed<T> {
   readonly map = new Map<string, T>();
   evictions = 0;
@@ -50,5 +52,28 @@ export class Keyed<T> {
     this.map.clear();
     this.evictions = s?.evictions ?? 0;
     for (const [k, v] of s?.entries ?? []) this.put(k, v);
+  }
+}
+
+/** What every keyed window and filter of one rule shares: its rule, spec, bounded keys, next deadline. */
+export abstract class KeyedRuleState<S, T> {
+  rule: RuleInfo;
+  protected readonly spec: S;
+  protected readonly keys: Keyed<T>;
+  /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
+  protected next = Number.NEGATIVE_INFINITY;
+
+  constructor(rule: RuleInfo, spec: S, maxKeys: number) {
+    this.rule = rule;
+    this.spec = spec;
+    this.keys = new Keyed(maxKeys);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  get evictions(): number {
+    return this.keys.evictions;
   }
 }

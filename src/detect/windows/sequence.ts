@@ -6,10 +6,9 @@
  * When a run completes, one alert fires (window start = the run's first hit) and the key's runs
  * are cleared: the next alert needs a whole new sequence.
  */
-import type { RuleInfo } from '../ruleset.ts';
 import type { SequenceSpec } from '../stateful.ts';
 import { pushBounded, windowAlert } from './build.ts';
-import { Keyed } from './keyed.ts';
+import { KeyedRuleState } from './keyed.ts';
 import type { Emit, Hit, RuleWindow } from './types.ts';
 
 interface Run {
@@ -30,29 +29,11 @@ interface State {
   lt: number;
 }
 
-export class SequenceWindow implements RuleWindow {
+export class SequenceWindow extends KeyedRuleState<SequenceSpec, State> implements RuleWindow {
   readonly kind = 'sequence';
-  rule: RuleInfo;
-  private readonly spec: SequenceSpec;
-  private readonly keys: Keyed<State>;
-  /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
-  private next = Number.NEGATIVE_INFINITY;
   /** per key: hits matching step 0 waiting in the detector's heap */
   private readonly queued = new Map<string, number>();
 
-  constructor(rule: RuleInfo, spec: SequenceSpec, maxKeys: number) {
-    this.rule = rule;
-    this.spec = spec;
-    this.keys = new Keyed(maxKeys);
-  }
-
-  get size(): number {
-    return this.keys.size;
-  }
-
-  get evictions(): number {
-    return this.keys.evictions;
-  }
 
   /**
    * Can a hit of key `k` matching `steps` change anything when applied? Only if it can start a

@@ -4,10 +4,9 @@
  * episode [first, first + W): later hits of the key inside it are absorbed (no second alert);
  * the first hit at or after its end starts counting afresh. At most one alert per key per W.
  */
-import type { RuleInfo } from '../ruleset.ts';
 import type { ThresholdSpec } from '../stateful.ts';
 import { windowAlert } from './build.ts';
-import { Keyed } from './keyed.ts';
+import { KeyedRuleState } from './keyed.ts';
 import type { Emit, Hit, RuleWindow } from './types.ts';
 
 interface State {
@@ -23,27 +22,9 @@ interface State {
   absorbed?: number;
 }
 
-export class ThresholdWindow implements RuleWindow {
+export class ThresholdWindow extends KeyedRuleState<ThresholdSpec, State> implements RuleWindow {
   readonly kind = 'threshold';
-  rule: RuleInfo;
-  private readonly spec: ThresholdSpec;
-  private readonly keys: Keyed<State>;
-  /** a lower bound of the earliest deadline (the first key's; first keys only get later) */
-  private next = Number.NEGATIVE_INFINITY;
 
-  constructor(rule: RuleInfo, spec: ThresholdSpec, maxKeys: number) {
-    this.rule = rule;
-    this.spec = spec;
-    this.keys = new Keyed(maxKeys);
-  }
-
-  get size(): number {
-    return this.keys.size;
-  }
-
-  get evictions(): number {
-    return this.keys.evictions;
-  }
 
   apply(h: Hit, emit: Emit): void {
     const values = h.keys.threshold ?? [];
