@@ -102,7 +102,7 @@ export class DetectionService {
     this.kick();
     await this.idle();
     this.replayedIds.clear();
-    const tick = setInterval(() => this.handle(this.detector.tick(Date.now())), this.o.tickIntervalMs ?? 5000);
+    const tick = setInterval(() => void this.handle(this.detector.tick(Date.now())), this.o.tickIntervalMs ?? 5000);
     const snapshot = setInterval(() => this.snapshot(), this.o.snapshotIntervalMs ?? 10_000);
     tick.unref();
     snapshot.unref();
@@ -183,7 +183,11 @@ export class DetectionService {
     } catch (e) {
       this.log.error({ err: (e as Error).message, alerts: alerts.length }, 'Storing alerts failed');
     }
-    this.o.onAlerts?.(alerts);
+    try {
+      this.o.onAlerts?.(alerts);
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'An alert consumer failed');
+    }
   }
 
   /** Reload rule files; an invalid set throws (BAD_RULE with file:line:column) and the old one stays. */
