@@ -54,7 +54,7 @@ export function alertLabels(m: Match): Record<string, string> {
 
 export function alertFromMatch(m: Match): Alert {
   const e = m.event;
-  return {
+  const a: Alert = {
     rule: m.rule,
     ruleId: m.ruleId,
     severity: m.severity,
@@ -67,6 +67,8 @@ export function alertFromMatch(m: Match): Alert {
     labels: alertLabels(m),
     alertKey: `${m.ruleId}:e:${e.dedupKey ?? e.id}`,
   };
+  if (m.author !== undefined) a.author = m.author;
+  return a;
 }
 
 /** The alert as the event the server stores (`source: alert`, `dedupKey: alert:<alertKey>`). */

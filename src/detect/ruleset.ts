@@ -41,6 +41,8 @@ export interface Match {
   /** the rendered output */
   title: string;
   tags: readonly string[];
+  /** the rule's author (kept in every alert, e.g. for DRL-licensed Sigma rules) */
+  author?: string;
   event: LogEvent;
 }
 
@@ -145,7 +147,9 @@ export class RuleSet {
     if (earlier) this.cache.next();
     const r = h as CompiledRule;
     const i = r.info;
-    return { ruleId: i.id, rule: i.name, priority: i.priority, severity: i.severity, title: r.render(event), tags: i.tags, event };
+    const m: Match = { ruleId: i.id, rule: i.name, priority: i.priority, severity: i.severity, title: r.render(event), tags: i.tags, event };
+    if (i.author !== undefined) m.author = i.author;
+    return m;
   }
 
   /** The compiled rule with this id (enabled or not). */

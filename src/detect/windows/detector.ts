@@ -134,9 +134,7 @@ class DetectorImpl implements Detector {
         const rt = this.rts.get(r.info.id);
         if (!rt) continue;
         if (!rt.win && !rt.dedupe) {
-          const a = alertFromMatch(rs.toMatch(r, ev));
-          if (rt.info.author !== undefined) a.author = rt.info.author;
-          out.push(a);
+          out.push(alertFromMatch(rs.toMatch(r, ev)));
         } else if (arrive(rs, this.heap, r, rt, ev, w)) late = true;
       }
       if (late) this.counters.lateDropped++;
