@@ -4,7 +4,7 @@ import { ArgusError } from '../../core/index.ts';
 import type { QueryPlan } from '../../core/index.ts';
 import { parseQuery } from '../../query/index.ts';
 import type { ApiDeps } from '../deps.ts';
-import { timeRange } from './query.ts';
+import { parseLimit, timeRange } from './query.ts';
 
 export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const detection = (): NonNullable<ApiDeps['detection']> => {
@@ -24,7 +24,6 @@ export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): vo
       },
       stages: extra?.stages ?? [],
     };
-    const limit = Math.min(10_000, Math.max(1, Number(q.limit ?? 100) || 100));
-    return deps.store.query({ plan, limit, ...timeRange(q) });
+    return deps.store.query({ plan, limit: parseLimit(q.limit), ...timeRange(q) });
   });
 }

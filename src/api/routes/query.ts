@@ -21,7 +21,7 @@ export function timeRange(q: TimeRangeQuery, now = Date.now()): { from?: number;
   return out;
 }
 
-function parseLimit(v: string | undefined): number {
+export function parseLimit(v: string | undefined): number {
   if (v === undefined || v === '') return 100;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 100_000) {

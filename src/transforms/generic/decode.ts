@@ -63,6 +63,13 @@ type GenericEvent = z.infer<typeof genericEventSchema>;
 
 const KNOWN = new Set(Object.keys(genericEventSchema.shape));
 
+/** Fields taken over as they are (validated by the schema). */
+const COPIED = [
+  'cluster', 'node', 'namespace', 'pod', 'container', 'stream', 'user', 'groups', 'verb', 'resource',
+  'subresource', 'apiGroup', 'objectNamespace', 'objectName', 'code', 'sourceIp', 'userAgent', 'stage',
+  'auditId', 'decision', 'reason', 'impersonatedUser', 'dedupKey',
+] as const;
+
 function toTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
   if (typeof v === 'number') {
     // seconds (10 digits), ms (13), µs (16), ns (19)
@@ -100,12 +107,7 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
   };
   if (tsNanos) out.tsNanos = tsNanos;
   if (sevText !== undefined) out.severityText = sevText;
-  const copy = [
-    'cluster', 'node', 'namespace', 'pod', 'container', 'stream', 'user', 'groups', 'verb', 'resource',
-    'subresource', 'apiGroup', 'objectNamespace', 'objectName', 'code', 'sourceIp', 'userAgent', 'stage',
-    'auditId', 'decision', 'reason', 'impersonatedUser', 'dedupKey',
-  ] as const;
-  for (const k of copy) if (e[k] !== undefined) (out as Record<string, unknown>)[k] = e[k];
+  for (const k of COPIED) if (e[k] !== undefined) (out as Record<string, unknown>)[k] = e[k];
   return { ok: out };
 }
 
