@@ -4,9 +4,8 @@
  * store (parse + normalize + WAL fsync + tail + segments), run a fixed query set, and compare with
  * baselines run in the same script: a plain DuckDB appender, and grep/ripgrep on the NDJSON.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
 import type { LogEvent, LogEventInput } from '../../src/core/index.ts';
@@ -17,6 +16,7 @@ import { decodeGenericEvents } from '../../src/transforms/generic/index.ts';
 import { parseQuery } from '../../src/query/index.ts';
 import { generateNdjson } from './generate.ts';
 import { QUERIES } from './queries.ts';
+import { readLineChunks } from './lines.ts';
 import { duckdbAppenderBaseline, hasCommand, percentile, timeShell } from './baselines.ts';
 
 const args = process.argv.slice(2);
@@ -41,7 +41,6 @@ function dirBytes(dir: string): number {
 }
 
 async function* readBatches(path: string, size: number): AsyncGenerator<LogEventInput[]> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let audit: string[] = [];
   let other: string[] = [];
   const drain = (): LogEventInput[] => {
@@ -52,10 +51,13 @@ async function* readBatches(path: string, size: number): AsyncGenerator<LogEvent
     other = [];
     return [...a, ...g];
   };
-  for await (const line of rl) {
-    if (line.startsWith('{"kind":"Event"')) audit.push(line);
-    else other.push(line);
-    if (audit.length + other.length >= size) yield drain();
+  for await (const lines of readLineChunks(path)) {
+    for (const line of lines) {
+      if (line === '') continue;
+      if (line.startsWith('{"kind":"Event"')) audit.push(line);
+      else other.push(line);
+      if (audit.length + other.length >= size) yield drain();
+    }
   }
   if (audit.length + other.length) yield drain();
 }

@@ -25,6 +25,8 @@ export function makeErrorHandler(metrics: Metrics) {
       e = new ArgusError('INTERNAL', 'internal error');
     }
     if (e.status < 500) metrics.rejected.inc({ reason: e.code });
+    // senders (Fluent Bit, Vector, the apiserver's webhook) back off and retry a 503
+    if (e.code === 'OVERLOADED') void reply.header('retry-after', '1');
     void reply.status(e.status).send(errorBody(e));
   };
 }

@@ -174,13 +174,14 @@ describe('embedded store', () => {
     expect(store.walStats().frames).toBe(2);
   });
 
-  it('keeps a durable batch that failed to load in the WAL, pauses flushing, and replays it on restart', async () => {
+  it('acknowledges a durable batch that failed to load, refuses queries and flushes until a restart replays it from the WAL', async () => {
     store = openStore(dir);
     await store.start();
     await store.append([auditEvent(1)]);
     rmSync(join(dir, 'tmp'), { recursive: true, force: true }); // the tail's scratch dir vanishes
     const lost = auditEvent(2);
-    await expect(store.append([lost])).rejects.toMatchObject({ code: 'STORE_IO' });
+    await expect(store.append([lost])).resolves.toMatchObject({ accepted: 1 }); // durable: acknowledged
+    await expect(store.query({ plan: ALL, limit: 10 })).rejects.toMatchObject({ code: 'STORE_IO' });
     await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_IO' });
     await store.stop();
     store = openStore(dir);

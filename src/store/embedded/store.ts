@@ -31,8 +31,10 @@ export interface EmbeddedStoreOptions {
   logger: Logger;
   /** plan -> SQL renderer (defaults to src/store/sql's renderDuckDb) */
   renderSql?: SqlRenderer;
-  /** events accepted but not yet durable before append rejects with OVERLOADED */
+  /** events accepted but not yet queryable before append rejects with OVERLOADED */
   maxPendingEvents?: number;
+  /** encoded bytes of those events before append rejects with OVERLOADED (default 256 MiB) */
+  maxPendingBytes?: number;
   /** DuckDB worker threads (default: one per core) */
   duckdbThreads?: number;
   /** how often retention, compaction and dedup expiry run (ms); 0 disables */
@@ -50,6 +52,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const flushEvery = parseDuration(cfg.flushInterval, 'store.flushInterval');
   const windowMs = parseDuration(cfg.dedupWindow, 'store.dedupWindow');
   const maxPending = opts.maxPendingEvents ?? 500_000;
+  const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024;
   const render = opts.renderSql ?? renderDuckDb;
   const listeners = new Set<StoreListener>();
   const flushLock = new Mutex();
@@ -57,7 +60,9 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const timers: NodeJS.Timeout[] = [];
   let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let ctx: StoreContext | undefined;
+  /** events (and their encoded bytes) appended but not yet queryable */
   let pending = 0;
+  let pendingBytes = 0;
   let flushQueued = false;
 
   function running(): StoreContext {
@@ -140,33 +145,54 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   async function append(events: LogEvent[]): Promise<AppendResult> {
     const c = running();
     if (events.length === 0) return { accepted: 0, duplicates: 0, stored: [] };
-    if (pending + events.length > maxPending) {
-      throw new ArgusError('OVERLOADED', `The store has ${pending} events waiting for commit; retry later`, { pending, limit: maxPending });
+    if (pending + events.length > maxPending || pendingBytes > maxPendingBytes) {
+      throw new ArgusError('OVERLOADED', `The store has ${pending} events waiting to be committed and loaded; retry later`, {
+        pending,
+        limit: maxPending,
+      });
     }
     const canon = events.map((e, i) => canonicalEvent(e, i));
     const claim = c.dedup.claim(canon, Date.now());
     c.counters.duplicatesSkipped += claim.duplicates;
     const stored = claim.fresh;
     if (stored.length === 0) return { accepted: 0, duplicates: claim.duplicates, stored };
-    pending += stored.length;
+    let ndjson: Buffer;
+    try {
+      ndjson = Buffer.from(encodeNdjson(stored));
+    } catch (e) {
+      c.dedup.release(claim.keys);
+      throw new ArgusError('BAD_EVENT', 'An event could not be encoded', undefined, { cause: e });
+    }
+    // the load's callbacks must not hold `stored` (the events would stay alive until it finishes)
+    const rows = stored.length;
+    const bytes = ndjson.length;
+    pending += rows;
+    pendingBytes += bytes;
+    const settle = (): void => {
+      pending -= rows;
+      pendingBytes -= bytes;
+    };
     let loaded: { done: Promise<void> };
     try {
-      const ndjson = Buffer.from(encodeNdjson(stored));
-      loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, stored.length) }));
+      loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, rows) }));
       c.dedup.commit(claim.keys, Date.now());
     } catch (e) {
       c.dedup.release(claim.keys);
-      pending -= stored.length;
+      settle();
       throw e;
     }
-    try {
-      await loaded.done;
-    } catch (e) {
-      log.error({ err: e }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
-      throw new ArgusError('STORE_IO', 'The batch is durable but not yet queryable', undefined, { cause: e });
-    } finally {
-      pending -= stored.length;
-    }
+    // Durable now: acknowledge without waiting for the tail load. Queries and stats wait for every
+    // load queued before them (Tail.barrier), so a reader still sees every acknowledged event.
+    loaded.done.then(
+      () => {
+        settle();
+        kickFlush(c);
+      },
+      (err: unknown) => {
+        settle();
+        log.error({ err }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
+      },
+    );
     for (const l of listeners) {
       try {
         l(stored);
@@ -174,7 +200,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
         log.error({ err }, 'A store listener threw');
       }
     }
-    kickFlush(c);
     return { accepted: stored.length, duplicates: claim.duplicates, stored };
   }
 
@@ -186,6 +211,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
 
   async function stats(): Promise<StoreStats> {
     const c = running();
+    await c.tail.barrier();
     const snap = c.snapshots.current;
     const bySource: StoreStats['bySource'] = {};
     for (const s of snap.segments) {
@@ -232,8 +258,15 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     append,
     stop,
     stats,
-    query: (q: StoreQuery): Promise<QueryResult> => {
+    query: async (q: StoreQuery): Promise<QueryResult> => {
       const c = running();
+      await c.tail.barrier();
+      if (c.tail.failedWal !== undefined) {
+        // never answer from a tail that silently lacks acknowledged events
+        throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying; they are safe in the WAL and a restart replays them', {
+          wal: c.tail.failedWal,
+        });
+      }
       return runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q);
     },
     subscribe(listener: StoreListener): () => void {

@@ -2,11 +2,12 @@
  * The tail: an in-memory DuckDB table of events not yet in segments, with a hidden `_wal`
  * column (the WAL file each row came from) that flushes use as their cutoff.
  *
- * Loads go through one serial queue; queued loads of the same WAL file are coalesced and loaded
- * with one `INSERT ... SELECT FROM read_json(<temp NDJSON file>)` (the fastest method measured:
- * see bench/insert-methods.ts).
+ * Loads go through one queue; queued loads of the same WAL file are coalesced and loaded with one
+ * `INSERT ... SELECT FROM read_json(<temp NDJSON file>)` (the fastest method measured: see
+ * bench/insert-methods.ts). Up to two loads run at once on their own connections (DuckDB appends
+ * to one table in parallel); a task (flush, barrier, delete) waits for every load queued before it.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
@@ -27,9 +28,13 @@ export class Tail {
   /** lowest WAL file with a batch that failed to load (its rows are only in the WAL) */
   failedWal: number | undefined;
 
+  private readonly busy = new Set<DuckDBConnection>();
+
   private constructor(
     private readonly db: DuckDBInstance,
     private readonly con: DuckDBConnection,
+    /** connections loads run on, one per concurrent load (DuckDB appends to one table in parallel) */
+    private readonly loadCons: DuckDBConnection[],
     private readonly tmpDir: string,
   ) {}
 
@@ -41,7 +46,8 @@ export class Tail {
     // (each query binds every chosen file's schema, union_by_name)
     await con.run('SET GLOBAL parquet_metadata_cache = true');
     await con.run(`CREATE TABLE tail (${COLUMN_DEFS}, "_wal" BIGINT NOT NULL)`);
-    return new Tail(db, con, tmpDir);
+    const loadCons = [con, await db.connect()];
+    return new Tail(db, con, loadCons, tmpDir);
   }
 
   /** A new connection to the same database, for a query. */
@@ -63,6 +69,12 @@ export class Tail {
       this.ops.push({ kind: 'task', fn: () => fn(this.con), resolve: resolve as (v: unknown) => void, reject });
       void this.drain();
     });
+  }
+
+  /** Resolves once every load queued before this call has been applied (or has failed). */
+  barrier(): Promise<void> {
+    if (!this.running && this.ops.length === 0) return Promise.resolve();
+    return this.task(async () => undefined);
   }
 
   run(sql: string, params?: DuckDBValue[]): Promise<void> {
@@ -87,6 +99,7 @@ export class Tail {
   }
 
   close(): void {
+    for (const c of this.loadCons) if (c !== this.con) c.closeSync();
     this.con.closeSync();
     this.db.closeSync();
   }
@@ -94,16 +107,23 @@ export class Tail {
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const active = new Set<Promise<void>>();
     try {
       while (this.ops.length > 0) {
         const op = this.ops[0]!;
         if (op.kind === 'task') {
+          // a task sees every load queued before it: wait for the loads in flight
+          while (active.size > 0) await Promise.race(active);
           this.ops.shift();
           try {
             op.resolve(await op.fn());
           } catch (e) {
             op.reject(e);
           }
+          continue;
+        }
+        if (active.size >= this.loadCons.length) {
+          await Promise.race(active);
           continue;
         }
         const batch: Extract<Op, { kind: 'load' }>[] = [];
@@ -115,26 +135,40 @@ export class Tail {
           bytes += next.ndjson.length;
           this.ops.shift();
         }
-        try {
-          await this.loadNow(batch.length === 1 ? op.ndjson : Buffer.concat(batch.map((b) => b.ndjson)), op.walNo);
-          this.count(op.walNo, batch.reduce((n, b) => n + b.rows, 0));
-          for (const b of batch) b.resolve();
-        } catch (e) {
-          // one bad batch must not fail its neighbours: load them one by one
-          for (const b of batch) {
-            const err = batch.length === 1 ? e : await this.loadNow(b.ndjson, b.walNo).then(() => undefined, (x: unknown) => x);
-            if (err === undefined) {
-              this.count(b.walNo, b.rows);
-              b.resolve();
-              continue;
-            }
-            this.failedWal = Math.min(this.failedWal ?? Infinity, b.walNo);
-            b.reject(err);
-          }
-        }
+        const con = this.loadCons.find((c) => !this.busy.has(c))!;
+        this.busy.add(con);
+        const p: Promise<void> = this.loadBatch(con, batch).finally(() => {
+          this.busy.delete(con);
+          active.delete(p);
+        });
+        active.add(p);
       }
+      while (active.size > 0) await Promise.race(active);
     } finally {
       this.running = false;
+    }
+    // ops queued while the last loads finished
+    if (this.ops.length > 0) void this.drain();
+  }
+
+  private async loadBatch(con: DuckDBConnection, batch: Extract<Op, { kind: 'load' }>[]): Promise<void> {
+    const walNo = batch[0]!.walNo;
+    try {
+      await this.loadNow(con, batch.map((b) => b.ndjson), walNo);
+      this.count(walNo, batch.reduce((n, b) => n + b.rows, 0));
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      // one bad batch must not fail its neighbours: load them one by one
+      for (const b of batch) {
+        const err = batch.length === 1 ? e : await this.loadNow(con, [b.ndjson], b.walNo).then(() => undefined, (x: unknown) => x);
+        if (err === undefined) {
+          this.count(b.walNo, b.rows);
+          b.resolve();
+          continue;
+        }
+        this.failedWal = Math.min(this.failedWal ?? Infinity, b.walNo);
+        b.reject(err);
+      }
     }
   }
 
@@ -142,16 +176,34 @@ export class Tail {
     this.rowsByWal.set(walNo, (this.rowsByWal.get(walNo) ?? 0) + rows);
   }
 
-  private async loadNow(ndjson: Buffer, walNo: number): Promise<void> {
-    const file = join(this.tmpDir, `load-${++this.loadSeq % 2}.ndjson`);
-    await writeFile(file, ndjson);
+  private async loadNow(con: DuckDBConnection, parts: Buffer[], walNo: number): Promise<void> {
+    const file = join(this.tmpDir, `load-${++this.loadSeq}.ndjson`);
     try {
-      await this.con.run(
+      await writeAll(file, parts);
+      await con.run(
         `INSERT INTO tail SELECT ${COLUMN_LIST}, ${Math.trunc(walNo)} FROM read_json(${literal(file)}, ` +
           `format = 'newline_delimited', columns = ${JSON_COLUMNS}, maximum_object_size = 268435456)`,
       );
     } finally {
       await rm(file, { force: true });
     }
+  }
+}
+
+/**
+ * Writes `parts` to a new file with one writev (fs.promises.writeFile writes 512 KiB chunks, each
+ * waiting for a turn of a busy event loop: 64 MiB took seconds under ingest load).
+ */
+async function writeAll(file: string, parts: Buffer[]): Promise<void> {
+  const fh = await open(file, 'w');
+  try {
+    const total = parts.reduce((n, b) => n + b.length, 0);
+    const written = (await fh.writev(parts)).bytesWritten;
+    if (written < total) {
+      const rest = Buffer.concat(parts).subarray(written);
+      for (let off = 0; off < rest.length; ) off += (await fh.write(rest, off, rest.length - off)).bytesWritten;
+    }
+  } finally {
+    await fh.close();
   }
 }

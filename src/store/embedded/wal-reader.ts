@@ -2,8 +2,7 @@
  * Reads WAL frames back. A bad frame is either a torn tail (nothing valid follows it: cut) or
  * mid-file corruption (a valid frame is found further on by resynchronising: skipped, counted).
  */
-import { crc32c } from './crc32c.ts';
-import { FRAME_HEADER, MAX_FRAME } from './wal-format.ts';
+import { FRAME_HEADER, MAX_FRAME, checksumMatches } from './wal-format.ts';
 
 export interface WalScan {
   payloads: Buffer[];
@@ -27,7 +26,7 @@ function validAt(buf: Buffer, pos: number): boolean {
   const end = pos + FRAME_HEADER + len;
   if (len === 0 || len > MAX_FRAME || end > buf.length) return false;
   if (buf[pos + FRAME_HEADER] !== LBRACE || buf[end - 1] !== LF) return false;
-  return crc32c(buf, 0, pos + FRAME_HEADER, end) === buf.readUInt32LE(pos + 4);
+  return checksumMatches(buf, pos + FRAME_HEADER, end, buf.readUInt32LE(pos + 4));
 }
 
 function resync(buf: Buffer, from: number): number {

@@ -1,9 +1,11 @@
 import { openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmbeddedStore } from './store.ts';
 import { auditEvent } from './test-events.ts';
 import { captureLogger, openStore, tempDir } from './test-helpers.ts';
+import { crc32c } from './crc32c.ts';
 import { encodeFrame } from './wal-format.ts';
 import { scanWal } from './wal-reader.ts';
 
@@ -33,6 +35,21 @@ function lastWalFile(dir: string): string {
   const files = readdirSync(join(dir, 'wal')).filter((f) => statSync(join(dir, 'wal', f)).size > 0).sort();
   return join(dir, 'wal', files.at(-1)!);
 }
+
+describe('frame checksums', () => {
+  it('writes zlib CRC-32, still reads legacy CRC32C frames, and rejects any other checksum', () => {
+    const payload = Buffer.from('{"id":"a"}\n');
+    const frame = encodeFrame(payload);
+    expect(frame.readUInt32LE(4)).toBe(crc32(payload));
+    const legacy = Buffer.from(frame);
+    legacy.writeUInt32LE(crc32c(payload), 4);
+    const wrong = Buffer.from(frame);
+    wrong.writeUInt32LE((crc32(payload) ^ 1) >>> 0, 4);
+    expect(scanWal(frame).payloads).toHaveLength(1);
+    expect(scanWal(legacy).payloads).toHaveLength(1);
+    expect(scanWal(wrong)).toMatchObject({ payloads: [], tornFrames: 1 });
+  });
+});
 
 describe('WAL recovery', () => {
   let dir: string;
