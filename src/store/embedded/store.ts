@@ -248,6 +248,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     await c.wal.close().catch((err: unknown) => log.warn({ err }, 'Closing the WAL failed'));
     await c.tail.task(async () => undefined).catch(() => undefined);
     for (let i = 0; i < 100 && c.snapshots.activeReaders() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await c.tail.threads.idle();
     await c.manifest.close();
     c.tail.close();
     log.info('Embedded store stopped');
@@ -267,7 +268,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
           wal: c.tail.failedWal,
         });
       }
-      return runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q);
+      return c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q));
     },
     subscribe(listener: StoreListener): () => void {
       listeners.add(listener);

@@ -11,7 +11,9 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { availableParallelism } from 'node:os';
 import { COLUMN_DEFS, COLUMN_LIST, JSON_COLUMNS, literal } from './columns.ts';
+import { ThreadGovernor, ingestThreadsFor } from './threads.ts';
 
 type Op =
   | { kind: 'load'; ndjson: Buffer; walNo: number; rows: number; resolve: () => void; reject: (e: unknown) => void }
@@ -36,18 +38,23 @@ export class Tail {
     /** connections loads run on, one per concurrent load (DuckDB appends to one table in parallel) */
     private readonly loadCons: DuckDBConnection[],
     private readonly tmpDir: string,
+    /** DuckDB's thread count: full while queries run (`forQuery`), lower for ingest alone */
+    readonly threads: ThreadGovernor,
   ) {}
 
-  /** `threads`: DuckDB worker threads (default: DuckDB's own, one per core) */
+  /** `threads`: DuckDB worker threads for queries (default: one per core); ingest alone uses half */
   static async create(tmpDir: string, threads?: number): Promise<Tail> {
-    const db = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
+    const queryThreads = threads ?? availableParallelism();
+    const ingestThreads = ingestThreadsFor(queryThreads);
+    const db = await DuckDBInstance.create(':memory:', { threads: String(ingestThreads) });
     const con = await db.connect();
     // segment files are immutable and never reuse a name: their Parquet footers can be cached
     // (each query binds every chosen file's schema, union_by_name)
     await con.run('SET GLOBAL parquet_metadata_cache = true');
     await con.run(`CREATE TABLE tail (${COLUMN_DEFS}, "_wal" BIGINT NOT NULL)`);
     const loadCons = [con, await db.connect()];
-    return new Tail(db, con, loadCons, tmpDir);
+    const governor = new ThreadGovernor(await db.connect(), queryThreads, ingestThreads);
+    return new Tail(db, con, loadCons, tmpDir, governor);
   }
 
   /** A new connection to the same database, for a query. */
@@ -99,6 +106,7 @@ export class Tail {
   }
 
   close(): void {
+    this.threads.closeSync();
     for (const c of this.loadCons) if (c !== this.con) c.closeSync();
     this.con.closeSync();
     this.db.closeSync();
