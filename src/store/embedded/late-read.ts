@@ -16,8 +16,8 @@ import { SEGMENT_COLUMNS } from './stored-columns.ts';
 export const LOCATOR_COLUMNS = ['_file', '_row'] as const;
 
 /** The query relation with locator columns. */
-export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string, withTail = true): string {
-  const tail = `SELECT ${COLUMN_LIST}, NULL::VARCHAR AS "_file", NULL::BIGINT AS "_row" FROM tail WHERE ${withTail ? '' : 'FALSE AND '}"_wal" > ${Math.trunc(snap.flushedWal)}`;
+export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string): string {
+  const tail = `SELECT ${COLUMN_LIST}, NULL::VARCHAR AS "_file", NULL::BIGINT AS "_row" FROM tail WHERE "_wal" > ${Math.trunc(snap.flushedWal)}`;
   if (segments.length === 0) return `(${tail})`;
   const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
   return (

@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../types.ts';
 import type { Locator } from './late-read.ts';
-import { locateNewestFirst, newerFirst } from './newest-first.ts';
+import { cutFor, locateNewestFirst, newerFirst } from './newest-first.ts';
+import type { TsWindow } from './newest-first.ts';
 
 /** Random segments with overlapping ts ranges and ts ties; `locate` answers from memory. */
 function world(seed: number) {
@@ -34,19 +35,45 @@ describe('newest-first search over segments', () => {
           {} as DuckDBConnection,
           segs,
           limit,
-          (batch, withTail) => ({ sql: JSON.stringify({ files: batch.map((s) => s.path), withTail }), params: [] }),
+          (batch, w) => ({ sql: JSON.stringify({ files: batch.map((s) => s.path), ...w }), params: [] }),
           async (_con, sql) => {
             calls++;
-            const q = JSON.parse(sql) as { files: string[]; withTail: boolean };
-            const rows = [...(q.withTail ? tail : []), ...q.files.flatMap((f) => rowsOf.get(f)!)];
+            const q = JSON.parse(sql) as { files: string[] } & TsWindow;
+            const inWindow = (l: Locator): boolean => (q.from === undefined || l.ts >= q.from) && (q.to === undefined || l.ts < q.to);
+            const rows = [...tail, ...q.files.flatMap((f) => rowsOf.get(f)!)].filter(inWindow);
             return rows.sort(newerFirst).slice(0, limit);
           },
           5,
+          2,
         );
         const key = (l: Locator): string => `${l.ts}/${l.id}`;
         expect(got.map(key)).toEqual(all.slice(0, limit).map(key));
         if (limit === 0) expect(calls).toBe(0);
       }
     }
+  });
+
+  it('reads a big segment a time slice at a time, newest first', async () => {
+    const seg: SegmentInfo = { id: 'big', path: 'big', source: 'a', partition: 'p', minTs: 0, maxTs: 999_999, rows: 1_000_000, bytes: 1, sha256: '', createdAt: 0 };
+    expect(cutFor([seg], undefined, 250_000)).toBe(749_999); // [749 999, ∞) holds 250 001 rows
+    expect(cutFor([seg], 750_000, 1_000_000)).toBeUndefined();
+    const windows: TsWindow[] = [];
+    const got = await locateNewestFirst(
+      {} as DuckDBConnection,
+      [seg],
+      10,
+      (_b, w) => (windows.push(w), { sql: '', params: [] }),
+      async () => {
+        const w = windows[windows.length - 1]!;
+        // one match every 10 000 ms
+        const out: Locator[] = [];
+        for (let ts = Math.ceil((w.from ?? 0) / 10_000) * 10_000; ts < (w.to ?? 1_000_000); ts += 10_000) out.push({ file: 'big', row: ts, id: `i${ts}`, ts });
+        return out.sort(newerFirst).slice(0, 10);
+      },
+      250_000,
+      50_000,
+    );
+    expect(got.map((l) => l.ts)).toEqual([990_000, 980_000, 970_000, 960_000, 950_000, 940_000, 930_000, 920_000, 910_000, 900_000]);
+    expect(windows).toEqual([{ from: 749_999, to: undefined }]);
   });
 });

@@ -64,4 +64,14 @@ describe('queries through the DuckDB renderer', () => {
     });
     expect(byAttr.kind === 'events' && byAttr.events.map((e) => e.objectNamespace)).toEqual(['team-1', 'team-1']);
   });
+
+  it('fills the empty buckets of a timechart over the queried range', async () => {
+    store = openStore(dir);
+    await store.start();
+    const T = Date.UTC(2026, 0, 15, 10, 0, 0);
+    await store.append([auditEvent(0, { ts: T + 5_000 }), auditEvent(1, { ts: T + 3 * 60_000 }), auditEvent(2, { ts: T + 3 * 60_000 + 1 })]);
+    const plan: QueryPlan = { filter: { op: 'true' }, stages: [{ op: 'timechart', spanMs: 60_000, aggs: [{ fn: 'count', as: 'count' }] }] };
+    const r = await store.query({ plan, from: T, to: T + 5 * 60_000, limit: 100 });
+    expect(r.kind === 'table' && r.rows).toEqual([[T, 1], [T + 60_000, 0], [T + 120_000, 0], [T + 180_000, 2], [T + 240_000, 0]]);
+  });
 });

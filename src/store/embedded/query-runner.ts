@@ -8,10 +8,12 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { ArgusError, isArgusError } from '../../core/index.ts';
 import type { Filter, QueryPlan } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
+import { fillTimechart } from '../timechart-fill.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
 import { LOCATOR_COLUMNS, locate, locatorRelation, readLocated } from './late-read.ts';
 import { isNewestFirst, locateNewestFirst } from './newest-first.ts';
+import type { TsWindow } from './newest-first.ts';
 import type { SqlRenderer } from './renderer.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
 import { SEGMENT_COLUMNS } from './stored-columns.ts';
@@ -83,9 +85,15 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   try {
     const chosen = selectSegments(snap.segments, q);
     const opts = { from: q.from, to: q.to, limit: q.limit };
-    const lateOver = (segs: readonly SegmentInfo[], withTail: boolean) =>
-      deps.render(q.plan, { ...opts, relation: locatorRelation(snap, segs, deps.dataDir, withTail), carry: LOCATOR_COLUMNS });
-    const late = lateOver(chosen, true);
+    const lateOver = (segs: readonly SegmentInfo[], w: TsWindow = {}) =>
+      deps.render(q.plan, {
+        ...opts,
+        from: w.from === undefined ? q.from : Math.max(w.from, q.from ?? -Infinity),
+        to: w.to === undefined ? q.to : Math.min(w.to, q.to ?? Infinity),
+        relation: locatorRelation(snap, segs, deps.dataDir),
+        carry: LOCATOR_COLUMNS,
+      });
+    const late = lateOver(chosen);
     const stats = {
       elapsedMs: 0,
       segmentsScanned: chosen.length,
@@ -96,8 +104,8 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
       // late materialization: locate the result rows first, then read only their full rows
       const limit = eventLimit(q.plan, q.limit);
       const locs = isNewestFirst(q.plan)
-        ? await locateNewestFirst(con, chosen, limit, (segs, withTail) => {
-            const r = lateOver(segs, withTail);
+        ? await locateNewestFirst(con, chosen, limit, (segs, w) => {
+            const r = lateOver(segs, w);
             return { sql: r.sql, params: r.params as DuckDBValue[] };
           }, locate)
         : await locate(con, late.sql, late.params as DuckDBValue[]);
@@ -108,9 +116,9 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
     }
     const r = deps.render(q.plan, { ...opts, relation: buildRelation(snap, chosen, deps.dataDir) });
     const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
-    const rows = reader.getRowsJS().map((row) => row.map(plainValue));
+    const table = fillTimechart(q.plan, { columns: r.columns ?? reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) }, q.from, q.to);
     stats.elapsedMs = performance.now() - t0;
-    return { kind: 'table', columns: r.columns ?? reader.columnNames(), rows, stats };
+    return { kind: 'table', columns: table.columns, rows: table.rows, stats };
   } finally {
     con.closeSync();
     release();
