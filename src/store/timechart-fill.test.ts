@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Agg, QueryPlan } from '../core/index.ts';
-import { MAX_FILLED_ROWS, fillTimechart } from './timechart-fill.ts';
+import { MAX_FILLED_ROWS, fetchLimit, fillTimechart, finishTable } from './timechart-fill.ts';
 
 const ns = { kind: 'column', name: 'namespace' } as const;
 const plan = (by: boolean, aggs: Agg[] = [{ fn: 'count', as: 'count' }]): QueryPlan => ({
@@ -36,5 +36,16 @@ describe('fillTimechart', () => {
     expect(fillTimechart(plan(false), huge, 0, (MAX_FILLED_ROWS + 1) * M)).toBe(huge);
     const empty = { columns: ['time', 'count'], rows: [] };
     expect(fillTimechart(plan(false), empty, 0, 3 * M).rows).toEqual([[0, 0], [M, 0], [2 * M, 0]]);
+  });
+
+  it('fills only a complete result, then applies the limit', () => {
+    const p = plan(false);
+    expect(fetchLimit(p, 3)).toBe(4);
+    // complete (3 rows fetched with limit 3 + 1): filled to 5 buckets, cut to 3
+    const complete = { columns: ['time', 'count'], rows: [[0, 1], [2 * M, 1], [4 * M, 1]] };
+    expect(finishTable(p, complete, 3).rows).toEqual([[0, 1], [M, 0], [2 * M, 1]]);
+    // truncated (4 rows fetched): a missing bucket may be data cut by the limit: not filled
+    const truncated = { columns: ['time', 'count'], rows: [[0, 1], [2 * M, 1], [4 * M, 1], [5 * M, 1]] };
+    expect(finishTable(p, truncated, 3, 0, 10 * M).rows).toEqual([[0, 1], [2 * M, 1], [4 * M, 1]]);
   });
 });

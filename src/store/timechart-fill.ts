@@ -32,6 +32,22 @@ function compareKeys(a: unknown, b: unknown): number {
   return String(a) < String(b) ? -1 : 1;
 }
 
+/** The row limit to fetch a result with: one more for a timechart, to tell a truncated result. */
+export function fetchLimit(plan: QueryPlan, limit: number): number {
+  return lastTimechart(plan) ? limit + 1 : limit;
+}
+
+/**
+ * The final table of a result fetched with `fetchLimit`: a timechart that was not truncated gets
+ * its empty buckets filled, then (like any result) at most `limit` rows. A truncated one is not
+ * filled: a missing bucket there may be data cut by the limit, not an empty bucket.
+ */
+export function finishTable(plan: QueryPlan, table: TimechartTable, limit: number, from?: number, to?: number): TimechartTable {
+  const truncated = table.rows.length > limit;
+  const out = lastTimechart(plan) && !truncated ? fillTimechart(plan, table, from, to) : table;
+  return out.rows.length > limit ? { columns: out.columns, rows: out.rows.slice(0, limit) } : out;
+}
+
 /** `table` with its empty buckets filled when `plan` ends in a timechart; else `table` itself. */
 export function fillTimechart(plan: QueryPlan, table: TimechartTable, from?: number, to?: number): TimechartTable {
   const tc = lastTimechart(plan);

@@ -8,7 +8,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { ArgusError, isArgusError } from '../../core/index.ts';
 import type { Filter, QueryPlan } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
-import { fillTimechart } from '../timechart-fill.ts';
+import { fetchLimit, finishTable } from '../timechart-fill.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
 import { LOCATOR_COLUMNS, locate, locatorRelation, readLocated } from './late-read.ts';
@@ -114,9 +114,10 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
       stats.elapsedMs = performance.now() - t0;
       return { kind: 'events', events, stats };
     }
-    const r = deps.render(q.plan, { ...opts, relation: buildRelation(snap, chosen, deps.dataDir) });
+    const r = deps.render(q.plan, { ...opts, limit: fetchLimit(q.plan, q.limit), relation: buildRelation(snap, chosen, deps.dataDir) });
     const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
-    const table = fillTimechart(q.plan, { columns: r.columns ?? reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) }, q.from, q.to);
+    const fetched = { columns: r.columns ?? reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) };
+    const table = finishTable(q.plan, fetched, q.limit, q.from, q.to);
     stats.elapsedMs = performance.now() - t0;
     return { kind: 'table', columns: table.columns, rows: table.rows, stats };
   } finally {
