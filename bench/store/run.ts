@@ -111,7 +111,7 @@ async function storeOnlyIngest(file: string, total: number, producers: number): 
       }
     }),
   );
-  await store.stats();
+  await store.settled();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await store.stop();
@@ -156,7 +156,7 @@ async function benchSize(n: number): Promise<Record<string, unknown>> {
     if (inflight.size >= 4) await Promise.race(inflight);
   }
   await Promise.all(inflight);
-  await store.stats(); // waits until every acknowledged event is queryable: inside the timed window
+  await store.settled(); // every acknowledged event queryable: inside the timed window
   const ingestSeconds = (performance.now() - t0) / 1000;
   await store.flush();
   const flushedSeconds = (performance.now() - t0) / 1000;

@@ -15,6 +15,7 @@ export interface Metrics {
   segments: Gauge;
   segmentBytes: Gauge;
   tailRows: Gauge;
+  pendingRows: Gauge;
   walTornFrames: Gauge;
   tailClients: Gauge;
 }
@@ -42,7 +43,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     walBytes: new Gauge({ name: 'argus_wal_bytes', help: 'Bytes in the write-ahead log', registers: r }),
     segments: new Gauge({ name: 'argus_segments', help: 'Live Parquet segments', registers: r }),
     segmentBytes: new Gauge({ name: 'argus_segment_bytes', help: 'Bytes in live segments', registers: r }),
-    tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Events in the in-memory tail', registers: r }),
+    tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Acknowledged events not yet in segments', registers: r }),
+    pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
   };

@@ -49,7 +49,10 @@ export interface SegmentInfo {
 }
 
 export interface StoreStats {
+  /** acknowledged events not yet in segments (in the tail, or queued for it) */
   tailRows: number;
+  /** of those, acknowledged events still queued for the tail (ingest lag) */
+  pendingRows: number;
   walBytes: number;
   segments: number;
   segmentBytes: number;
@@ -80,9 +83,14 @@ export type StoreListener = (events: LogEvent[]) => void;
 export interface Store {
   /** open files, replay the WAL; safe to call once */
   start(): Promise<void>;
-  /** make a batch durable (fsynced WAL) and queryable; resolves only then */
+  /**
+   * Make a batch durable (fsynced WAL); resolves only then. Every later `query` sees it
+   * (read-your-writes), even if the store makes it queryable in the background.
+   */
   append(events: LogEvent[]): Promise<AppendResult>;
   query(q: StoreQuery): Promise<QueryResult>;
+  /** resolves once every event acknowledged before the call is queryable (benches, tests) */
+  settled(): Promise<void>;
   /** called with each batch after it is durable (live tail, detection) */
   subscribe(listener: StoreListener): () => void;
   stats(): Promise<StoreStats>;

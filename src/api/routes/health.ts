@@ -14,6 +14,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     deps.metrics.segments.set(s.segments);
     deps.metrics.segmentBytes.set(s.segmentBytes);
     deps.metrics.tailRows.set(s.tailRows);
+    deps.metrics.pendingRows.set(s.pendingRows);
     deps.metrics.walTornFrames.set(s.walTornFrames);
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);

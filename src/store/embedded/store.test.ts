@@ -151,6 +151,20 @@ describe('embedded store', () => {
     expect(s.kind === 'events' && s.events.map((e) => e.source)).toEqual(['nginx']);
   });
 
+  it('acknowledges at fsync; stats never wait and count queued events; queries and settled() see every acknowledged event', async () => {
+    store = openStore(dir);
+    await store.start();
+    const evs = Array.from({ length: 50 }, (_, i) => auditEvent(i));
+    await Promise.all([store.append(evs.slice(0, 25)), store.append(evs.slice(25))]);
+    const st = await store.stats();
+    expect(st.tailRows).toBe(50); // loaded or still queued, each counted once
+    expect(st.pendingRows).toBeGreaterThanOrEqual(0);
+    expect(await ids(store)).toEqual(evs.map((e) => e.id).sort()); // read-your-writes
+    await store.append([auditEvent(50)]);
+    await store.settled();
+    expect(await store.stats()).toMatchObject({ tailRows: 51, pendingRows: 0 });
+  });
+
   it('rejects with OVERLOADED when too many events wait for commit', async () => {
     store = openStore(dir, {}, { maxPendingEvents: 5 });
     await store.start();

@@ -63,6 +63,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   /** events (and their encoded bytes) appended but not yet queryable */
   let pending = 0;
   let pendingBytes = 0;
+  /** acknowledged (durable) events whose tail load has not finished */
+  let queuedRows = 0;
   let flushQueued = false;
 
   function running(): StoreContext {
@@ -176,6 +178,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     try {
       loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, rows) }));
       c.dedup.commit(claim.keys, Date.now());
+      queuedRows += rows;
     } catch (e) {
       c.dedup.release(claim.keys);
       settle();
@@ -185,10 +188,12 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     // load queued before them (Tail.barrier), so a reader still sees every acknowledged event.
     loaded.done.then(
       () => {
+        queuedRows -= rows;
         settle();
         kickFlush(c);
       },
       (err: unknown) => {
+        queuedRows -= rows;
         settle();
         log.error({ err }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
       },
@@ -209,9 +214,9 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     return total;
   }
 
+  /** Cheap (never waits for loads): /metrics calls it under any ingest load. */
   async function stats(): Promise<StoreStats> {
     const c = running();
-    await c.tail.barrier();
     const snap = c.snapshots.current;
     const bySource: StoreStats['bySource'] = {};
     for (const s of snap.segments) {
@@ -221,7 +226,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       b.segments++;
     }
     return {
-      tailRows: c.tail.rowsAbove(snap.flushedWal),
+      tailRows: c.tail.rowsAbove(snap.flushedWal) + queuedRows,
+      pendingRows: queuedRows,
       walBytes: await walBytes(c),
       segments: snap.segments.length,
       segmentBytes: snap.segments.reduce((n, s) => n + s.bytes, 0),
@@ -274,6 +280,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    settled: () => running().tail.barrier(),
     flush: () => {
       const c = running();
       return flushLock.run(async () => void (state === 'running' && (await flushTail(c))));

@@ -48,7 +48,7 @@ await Promise.all(
     }
   }),
 );
-await store.stats(); // waits until every acknowledged event is queryable: part of the measured time
+await store.settled(); // every acknowledged event queryable: part of the measured time
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const wal = store.walStats();
