@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeGenericEvents } from './decode.ts';
+import { decodeGenericEvents, fastValid, genericEventSchema } from './decode.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -49,5 +49,29 @@ describe('decodeGenericEvents', () => {
   it('defaults ts to now and source to generic', () => {
     const r = decodeGenericEvents('{"msg":"hello"}', NOW);
     expect(r.events[0]).toMatchObject({ ts: NOW, source: 'generic', message: 'hello' });
+  });
+});
+
+describe('fastValid agrees with the zod schema', () => {
+  it('never accepts what zod rejects, over many generated events', () => {
+    let x = 7;
+    const rnd = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const values: unknown[] = ['', 'a', 'web', 'x'.repeat(70 * 1024), 0, -1, 3, 25, 999, 1000, 1.5, NaN, Infinity, null, true, [], ['a'], [1], {}, { a: 1 }, 1_700_000_000_000];
+    const fields = ['ts', 'timestamp', 'source', 'namespace', 'severityNumber', 'severityText', 'message', 'msg', 'groups', 'code', 'dedupKey', 'attrs', 'extra'];
+    let fast = 0;
+    let rejected = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const e: Record<string, unknown> = {};
+      const n = Math.floor(rnd() * 4);
+      for (let j = 0; j < n; j++) e[pick(fields)] = pick(values);
+      const zodOk = genericEventSchema.safeParse(e).success;
+      if (fastValid(e)) {
+        fast++;
+        expect(zodOk, JSON.stringify(e).slice(0, 200)).toBe(true);
+      } else rejected += zodOk ? 0 : 1;
+    }
+    expect(fast).toBeGreaterThan(1000);
+    expect(rejected).toBeGreaterThan(1000); // and the invalid ones still go to zod for their message
   });
 });

@@ -21,7 +21,8 @@ export interface DecodeResult {
 const str = z.string().max(64 * 1024);
 const optStr = str.optional();
 
-const genericEventSchema = z
+/** exported for the test that checks `fastValid` against it */
+export const genericEventSchema = z
   .object({
     ts: z.union([z.number().finite().nonnegative(), z.string()]).optional(),
     timestamp: z.union([z.number().finite().nonnegative(), z.string()]).optional(),
@@ -60,6 +61,40 @@ const genericEventSchema = z
   .passthrough();
 
 type GenericEvent = z.infer<typeof genericEventSchema>;
+
+const MAX_STR = 64 * 1024;
+const SOURCE_RE = /^[a-z0-9_.-]+$/i;
+const OPT_STRINGS = [
+  'cluster', 'node', 'namespace', 'pod', 'container', 'stream', 'severityText', 'severity', 'level', 'user', 'verb',
+  'resource', 'subresource', 'apiGroup', 'objectNamespace', 'objectName', 'sourceIp', 'userAgent', 'stage',
+  'auditId', 'decision', 'reason', 'impersonatedUser',
+] as const;
+
+const isTime = (v: unknown): boolean => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+const isInt = (v: unknown, lo: number, hi: number): boolean => v === undefined || (Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi);
+
+/**
+ * Whether `e` certainly passes `genericEventSchema` (checked by hand: zod's parse was ~2 µs per
+ * event on the ingest thread). False means "ask zod", which then names the wrong field.
+ */
+export function fastValid(e: Record<string, unknown>): boolean {
+  if (!isTime(e.ts) || !isTime(e.timestamp)) return false;
+  const s = e.source;
+  if (s !== undefined && (typeof s !== 'string' || s.length === 0 || s.length > 64 || !SOURCE_RE.test(s))) return false;
+  for (const k of OPT_STRINGS) {
+    const v = e[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length > MAX_STR)) return false;
+  }
+  if (!isInt(e.severityNumber, 0, 24) || !isInt(e.code, 0, 999)) return false;
+  if ((e.message !== undefined && typeof e.message !== 'string') || (e.msg !== undefined && typeof e.msg !== 'string')) return false;
+  const g = e.groups;
+  if (g !== undefined && (!Array.isArray(g) || !g.every((x) => typeof x === 'string' && x.length <= MAX_STR))) return false;
+  const d = e.dedupKey;
+  if (d !== undefined && (typeof d !== 'string' || d.length === 0 || d.length > 512)) return false;
+  const a = e.attrs;
+  if (a !== undefined && (a === null || typeof a !== 'object' || Array.isArray(a))) return false;
+  return true;
+}
 
 const KNOWN = new Set(Object.keys(genericEventSchema.shape));
 
@@ -114,6 +149,12 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
 function validateOne(value: unknown, index: number, now: number, out: DecodeResult): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     out.errors.push({ index, message: 'event must be a JSON object' });
+    return;
+  }
+  if (fastValid(value as Record<string, unknown>)) {
+    const ev = convert(value as GenericEvent, index, now);
+    if ('err' in ev) out.errors.push(ev.err);
+    else out.events.push(ev.ok);
     return;
   }
   const r = genericEventSchema.safeParse(value);
