@@ -64,6 +64,8 @@ export interface StoreStats {
   walCorruptFrames?: number;
   walCorruptBytes?: number;
   duplicatesSkipped: number;
+  /** idempotency keys evicted before their window ended (the key limit was reached) */
+  dedupEvicted?: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }
 

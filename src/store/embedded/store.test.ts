@@ -165,6 +165,16 @@ describe('embedded store', () => {
     expect(await store.stats()).toMatchObject({ tailRows: 51, pendingRows: 0 });
   });
 
+  it('remembers at most dedupMaxKeys idempotency keys, evicting (and counting) the oldest', async () => {
+    store = openStore(dir, { dedupMaxKeys: 2 });
+    await store.start();
+    const keyed = (i: number) => ({ ...auditEvent(i), dedupKey: `key-${i}` });
+    await store.append([keyed(1), keyed(2), keyed(3)]);
+    expect((await store.stats()).dedupEvicted).toBe(1);
+    expect(await store.append([keyed(3)])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await store.append([keyed(1)])).toMatchObject({ accepted: 1, duplicates: 0 }); // key-1 was evicted
+  });
+
   it('rejects with OVERLOADED when too many events wait for commit', async () => {
     store = openStore(dir, {}, { maxPendingEvents: 5 });
     await store.start();

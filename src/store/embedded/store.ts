@@ -107,7 +107,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     const c: StoreContext = {
       dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest,
       snapshots: new Snapshots([...m.live.values()], m.checkpointWal),
-      dedup: new DedupIndex(windowMs),
+      dedup: new DedupIndex(windowMs, cfg.dedupMaxKeys),
       counters: {
         walTornFrames: replay.tornFrames, walTornBytes: replay.tornBytes,
         walCorruptFrames: replay.corruptFrames, walCorruptBytes: replay.corruptBytes,
@@ -237,6 +237,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       walCorruptFrames: c.counters.walCorruptFrames,
       walCorruptBytes: c.counters.walCorruptBytes,
       duplicatesSkipped: c.counters.duplicatesSkipped,
+      dedupEvicted: c.dedup.evicted,
       bySource,
     };
   }
