@@ -29,6 +29,12 @@ export interface QueryStats {
   segmentsScanned: number;
   segmentsPruned: number;
   tailRows: number;
+  /**
+   * up to this many acknowledged events were still being loaded when the query ran and may be
+   * missing from its answer (only when ingest saturates the store: a query waits for them at
+   * most ~1 s); absent = none
+   */
+  pendingRows?: number;
 }
 
 export type QueryResult =

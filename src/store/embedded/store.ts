@@ -46,6 +46,9 @@ export interface EmbeddedStore extends Store {
   walStats(): WalWriterStats;
 }
 
+/** longest a query waits for tail loads queued before it (read-your-writes under saturation) */
+const QUERY_WAIT_MS = 1000;
+
 export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const log = opts.logger.child({ component: 'store', store: 'embedded' });
   const cfg = opts.config;
@@ -268,14 +271,19 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     stats,
     query: async (q: StoreQuery): Promise<QueryResult> => {
       const c = running();
-      await c.tail.barrier();
+      // read-your-writes: wait for the loads queued before this query, but never long: a store
+      // saturated by ingest answers after ~1 s and says how many acknowledged events it lacks
+      const complete = await c.tail.barrierWithin(QUERY_WAIT_MS);
+      const missing = complete ? 0 : queuedRows;
       if (c.tail.failedWal !== undefined) {
         // never answer from a tail that silently lacks acknowledged events
         throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying; they are safe in the WAL and a restart replays them', {
           wal: c.tail.failedWal,
         });
       }
-      return c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q));
+      const r = await c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q));
+      if (missing > 0) r.stats.pendingRows = missing;
+      return r;
     },
     subscribe(listener: StoreListener): () => void {
       listeners.add(listener);

@@ -84,6 +84,18 @@ export class Tail {
     return this.task(async () => undefined);
   }
 
+  /** Like `barrier`, but gives up after `ms`: true when every earlier load was applied in time. */
+  async barrierWithin(ms: number): Promise<boolean> {
+    if (!this.running && this.ops.length === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+    try {
+      return await Promise.race([this.barrier().then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   run(sql: string, params?: DuckDBValue[]): Promise<void> {
     return this.task(async (con) => {
       await con.run(sql, params);
