@@ -187,17 +187,19 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       settle();
       throw e;
     }
-    // Durable now: acknowledge without waiting for the tail load. Queries and stats wait for every
-    // load queued before them (Tail.barrier), so a reader still sees every acknowledged event.
+    // Durable now: acknowledge without waiting for the tail load. A query waits (at most
+    // QUERY_WAIT_MS) for every load queued before it, so a reader sees every acknowledged event.
+    const loadDone = (): void => {
+      queuedRows -= rows;
+      settle();
+    };
     loaded.done.then(
       () => {
-        queuedRows -= rows;
-        settle();
+        loadDone();
         kickFlush(c);
       },
       (err: unknown) => {
-        queuedRows -= rows;
-        settle();
+        loadDone();
         log.error({ err }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
       },
     );
