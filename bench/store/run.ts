@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
 import type { LogEvent, LogEventInput } from '../../src/core/index.ts';
-import type { Store } from '../../src/store/types.ts';
-import { finalizeEvent, newId, storeConfigSchema } from '../../src/core/index.ts';
+import { finalizeEvent, storeConfigSchema } from '../../src/core/index.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { decodeAuditPayload } from '../../src/sources/k8s-audit/index.ts';
 import { decodeGenericEvents } from '../../src/transforms/generic/index.ts';
@@ -18,6 +17,7 @@ import { parseQuery } from '../../src/query/index.ts';
 import { generateNdjson } from './generate.ts';
 import { QUERIES } from './queries.ts';
 import { readLineChunks } from './lines.ts';
+import { appendRetrying, runProducers } from '../../src/store/embedded/bench/producers.ts';
 import { duckdbAppenderBaseline, hasCommand, percentile, timeShell } from './baselines.ts';
 
 const args = process.argv.slice(2);
@@ -63,19 +63,6 @@ async function* readBatches(path: string, size: number): AsyncGenerator<LogEvent
   if (audit.length + other.length) yield drain();
 }
 
-/** Appends like an HTTP sender: a 503 (OVERLOADED: the tail is behind) is retried after a pause. */
-async function appendRetrying(store: Store, events: LogEvent[], onRetry: () => void): Promise<number> {
-  for (;;) {
-    try {
-      return (await store.append(events)).accepted;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'OVERLOADED') throw e;
-      onRetry();
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
-
 /**
  * The store alone: `producers` concurrent appenders of already-decoded events (a pool of the
  * file's first events, re-issued with fresh ids and idempotency keys, as a decoder makes new
@@ -92,25 +79,9 @@ async function storeOnlyIngest(file: string, total: number, producers: number): 
   rmSync(dataDir, { recursive: true, force: true });
   const store = createEmbeddedStore({ dataDir, config: storeConfigSchema.parse({ flushEvents: 200_000, flushInterval: '30s' }), logger: pino({ level: 'warn' }) });
   await store.start();
-  let next = 0;
-  let overloaded = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: producers }, async () => {
-      while (next < total) {
-        const from = next;
-        const size = Math.min(1000, total - from);
-        next += size;
-        const batch: LogEvent[] = [];
-        for (let i = 0; i < size; i++) {
-          const e = pool[(from + i) % pool.length]!;
-          batch.push({ ...e, id: newId(), dedupKey: `${e.dedupKey ?? 'k'}#${from + i}` });
-        }
-        await appendRetrying(store, batch, () => overloaded++);
-      }
-    }),
-  );
+  const overloaded = await runProducers(store, pool, total, 1000, producers);
   await store.settled();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

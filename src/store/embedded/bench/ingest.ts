@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { newId, storeConfigSchema } from '../../../core/index.ts';
-import type { LogEvent } from '../../../core/index.ts';
+import { storeConfigSchema } from '../../../core/index.ts';
 import { createEmbeddedStore } from '../store.ts';
 import { auditEvent } from '../test-events.ts';
+import { runProducers } from './producers.ts';
 
 const total = Number(process.argv[2] ?? 300_000);
 const batch = Number(process.argv[3] ?? 1000);
@@ -23,31 +23,9 @@ await store.start();
 // a pool of distinct events, re-issued with fresh ids (as a decoder would create new objects)
 const pool = Array.from({ length: 20_000 }, (_, i) => auditEvent(i));
 const bytes = (pool.reduce((n, e) => n + JSON.stringify(e).length, 0) / pool.length) * total;
-const makeBatch = (from: number, n: number): LogEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ ...pool[(from + i) % pool.length]!, id: newId(), dedupKey: `k-${from + i}` }));
-let next = 0;
-let overloaded = 0;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: producers }, async () => {
-    while (next < total) {
-      const b = makeBatch(next, Math.min(batch, total - next));
-      next += b.length;
-      for (;;) {
-        try {
-          await store.append(b);
-          break;
-        } catch (e) {
-          // a real sender gets 503 and retries: the tail is behind by maxPendingBytes
-          if ((e as { code?: string }).code !== 'OVERLOADED') throw e;
-          overloaded++;
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-    }
-  }),
-);
+const overloaded = await runProducers(store, pool, total, batch, producers);
 await store.settled(); // every acknowledged event queryable: part of the measured time
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
