@@ -18,5 +18,6 @@ export {
 } from './config.ts';
 export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
+export { wildcardMatcher, wildcardNeedsLinearMatcher, globMatcher } from './wildcard.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';

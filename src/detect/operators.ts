@@ -8,7 +8,8 @@
  */
 import type { CmpMod } from './ast.ts';
 import type { ValueType } from './fields-argus.ts';
-import { globToRegExp, makePathMatcher } from './glob.ts';
+import { makePathMatcher } from './glob.ts';
+import { globMatcher } from '../core/index.ts';
 import type { FieldValue } from './json-values.ts';
 
 export type Scalar = string | number;
@@ -90,8 +91,8 @@ function singlePred(op: string, r: string, type: ValueType): ScalarPred {
     }
     case 'glob':
     case 'iglob': {
-      const re = globToRegExp(r, op === 'iglob');
-      return (v) => re.test(String(v));
+      const m = globMatcher(r, op === 'iglob');
+      return (v) => m(String(v));
     }
     case 'regex': {
       const re = compileRegex(r);

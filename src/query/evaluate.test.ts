@@ -3,7 +3,7 @@
  * SQL over a real in-memory table) must select exactly the same events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../core/index.ts';
+import type { Filter, LogEvent } from '../core/index.ts';
 import { renderDuckDb } from '../store/sql/duckdb-render.ts';
 import { openTestDb } from '../store/sql/duckdb-test-db.ts';
 import type { TestDb } from '../store/sql/duckdb-test-db.ts';
@@ -41,7 +41,7 @@ function generate(n: number): LogEvent[] {
       pod: maybe(pick(['api-7f9c', 'api-x', 'web-1', 'db-0'])),
       severityNumber: pick([0, 9, 13, 17, 21]),
       severityText: maybe(pick(['INFO', 'WARN', 'ERROR', 'error'])),
-      message: pick(['Connection refused by upstream', 'connection REFUSED', 'GET /api/v1 200', 'timeout after 5s', '100% done', 'path C:\\temp', 'it\'s "quoted"', '']),
+      message: pick(['Connection refused by upstream', 'connection REFUSED', 'GET /api/v1 200', 'timeout after 5s', '100% done', 'path C:\\temp', 'it\'s "quoted"', '', 'line one\nline two', 'a.+(x)[y]{z}|^$ \\d tail', 'aaaa abab aab b']),
       user: maybe(user),
       groups: maybe(pick([['system:authenticated'], ['dev', 'system:masters'], [], ['Dev']])),
       verb: maybe(pick(['get', 'list', 'create', 'update', 'delete', 'GET'])),
@@ -107,6 +107,20 @@ const QUERIES = [
   'source:nginx OR (source:container AND NOT severityText:info)',
   'ip:10.0.0.1 sourceIp:10.*',
   'pod:(api-* OR web-1) AND NOT (verb:delete OR code>=500)',
+  // several literal runs after a star: the linear matchers (RE2 in SQL, greedy segments in JS)
+  'conn*ref*up*',
+  'message:*o*e*',
+  'message:*a*b*',
+  'message:a*a*b*b',
+  'message:*one*two',
+  'message:line*two',
+  '"a.+(x)*{z}*d"',
+  '"(x)*|^$"',
+  'user:*a*b*c*',
+  'user:a*_*%*',
+  'attrs.objectRef.name:*a*-*',
+  'pod:*p*7*',
+  'ab*ab*b',
 ];
 
 let events: LogEvent[];
@@ -133,6 +147,31 @@ describe('compileFilter agrees with DuckDB', () => {
       if (n > 0 && n < events.length) nonTrivial++;
     }
     expect(nonTrivial).toBeGreaterThan(QUERIES.length * 0.8);
+  });
+});
+
+describe('wildcard matching agrees between JS and DuckDB (LIKE and RE2 paths)', () => {
+  it('over random patterns on messages with regex and LIKE metacharacters', async () => {
+    const r = rng(7);
+    const parts = ['*', '*', 'a', 'b', 'o', 'e', '.', '(', '%', '_', '\\', '\n', ' ', 'refused', 'line', '$', '|', 'x]'];
+    let nonTrivial = 0;
+    for (let i = 0; i < 300; i++) {
+      const n = 1 + Math.floor(r() * 6);
+      let value = '';
+      for (let k = 0; k < n; k++) value += parts[Math.floor(r() * parts.length)]!;
+      if (!value.includes('*')) value += '*';
+      for (const op of ['match', 'text'] as const) {
+        const filter: Filter =
+          op === 'match'
+            ? { op, field: { kind: 'column', name: 'message' }, value, wildcard: true }
+            : { op, value, wildcard: true };
+        const js = events.filter(compileFilter(filter)).map((e) => e.id).sort();
+        const sqlIds = (await db.ids(renderDuckDb({ filter, stages: [] }, { relation: 'tail', limit: 10_000 }))).sort();
+        expect(sqlIds, `${op} ${JSON.stringify(value)}`).toEqual(js);
+        if (js.length > 0 && js.length < events.length) nonTrivial++;
+      }
+    }
+    expect(nonTrivial).toBeGreaterThan(50);
   });
 });
 

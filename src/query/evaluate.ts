@@ -2,7 +2,7 @@
  * The plan's filter semantics in JS, for the live tail and detection. Must agree exactly with the
  * SQL renderers (src/store/sql/duckdb-filter.ts); evaluate.test.ts checks that against DuckDB.
  */
-import { ArgusError, COLUMN_TYPES, fieldName } from '../core/index.ts';
+import { ArgusError, COLUMN_TYPES, fieldName, wildcardMatcher } from '../core/index.ts';
 import type { CmpOp, FieldRef, Filter, LogEvent } from '../core/index.ts';
 
 type Pred = (e: LogEvent) => boolean;
@@ -52,12 +52,13 @@ function toNumber(value: string | number, ref: FieldRef): number {
   return n;
 }
 
-/** Case-insensitive whole-string matcher for a lower-cased pattern; `*` = any sequence. */
+/** Case-insensitive whole-string matcher; `*` = any sequence (linear time: core/wildcard.ts). */
 function matcher(value: string, wildcard: boolean): (s: string) => boolean {
-  const want = value.toLowerCase();
-  if (!wildcard) return (s) => s.toLowerCase() === want;
-  const re = new RegExp(`^${want.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`);
-  return (s) => re.test(s.toLowerCase());
+  if (!wildcard) {
+    const want = value.toLowerCase();
+    return (s) => s.toLowerCase() === want;
+  }
+  return wildcardMatcher(value);
 }
 
 function compare(a: number | string, op: CmpOp, b: number | string): boolean {

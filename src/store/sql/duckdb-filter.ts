@@ -5,7 +5,8 @@
  */
 import { ArgusError, COLUMN_TYPES, fieldName } from '../../core/index.ts';
 import type { CmpOp, FieldRef, Filter } from '../../core/index.ts';
-import { NUMERIC_RE_SOURCE, col, join, jsonPath, likePattern, raw, sql } from './sql-frag.ts';
+import { wildcardNeedsLinearMatcher } from '../../core/index.ts';
+import { NUMERIC_RE_SOURCE, col, join, jsonPath, likePattern, raw, re2Wildcard, sql } from './sql-frag.ts';
 import type { Frag } from './sql-frag.ts';
 
 /** An output column of a previous stage: its SQL alias and whether it holds numbers. */
@@ -60,11 +61,20 @@ function toNumber(value: string | number, ref: FieldRef): number {
   return n;
 }
 
+/**
+ * A case-insensitive whole-value wildcard test in linear time: LIKE where DuckDB's matcher is
+ * linear (at most one literal run after the first `*`: prefix, suffix, contains), RE2 otherwise.
+ */
+function wildcardSql(text: Frag, value: string): Frag {
+  if (wildcardNeedsLinearMatcher(value)) return sql`regexp_full_match(lower(${text}), ${re2Wildcard(value)})`;
+  return sql`lower(${text}) LIKE ${likePattern(value, true)} ESCAPE '\\'`;
+}
+
 function matchPred(ref: FieldRef, value: string, wildcard: boolean) {
   return (x: Frag, numeric: boolean): Frag => {
     if (numeric && !wildcard) return sql`${x} = ${toNumber(value, ref)}`;
     const text = numeric ? sql`CAST(${x} AS VARCHAR)` : x;
-    if (wildcard) return sql`lower(${text}) LIKE ${likePattern(value, true)} ESCAPE '\\'`;
+    if (wildcard) return wildcardSql(text, value);
     return sql`lower(${text}) = ${value.toLowerCase()}`;
   };
 }
@@ -137,9 +147,9 @@ export function renderFilter(f: Filter, scope: Scope): Frag {
     case 'exists':
       return anyOf(fieldValues(f.field, scope), (x, numeric) => (numeric ? sql`${x} IS NOT NULL` : sql`${x} <> ''`));
     case 'text': {
-      const pattern = `%${likePattern(f.value, f.wildcard)}%`;
       if (scope.kind !== 'events') throw new ArgusError('QUERY_FIELD', 'text search needs events (use it before stats)');
-      return sql`COALESCE(lower(${col('message')}) LIKE ${pattern} ESCAPE '\\', FALSE)`;
+      if (f.wildcard) return sql`COALESCE(${wildcardSql(col('message'), `*${f.value}*`)}, FALSE)`;
+      return sql`COALESCE(lower(${col('message')}) LIKE ${`%${likePattern(f.value, false)}%`} ESCAPE '\\', FALSE)`;
     }
   }
 }

@@ -66,6 +66,27 @@ export function likePattern(value: string, wildcard: boolean): string {
   return wildcard ? escaped.replace(/\*/g, '%') : escaped;
 }
 
+/** An RE2 pattern char for char: ASCII punctuation escaped, control characters as \x{..}. */
+function re2Literal(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (/[A-Za-z0-9_ ]/.test(ch) || code > 0x7f) out += ch;
+    else if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16)}}`;
+    else out += `\\${ch}`;
+  }
+  return out;
+}
+
+/**
+ * The RE2 full-match pattern (for `regexp_full_match`) of a lowercased wildcard value: `*` is any
+ * run of characters, newlines included. RE2 runs in linear time; DuckDB's LIKE backtracks on
+ * patterns such as `%a%a%a%b` (polynomial in the text length per literal run).
+ */
+export function re2Wildcard(value: string): string {
+  return '(?s)' + value.toLowerCase().split('*').map(re2Literal).join('.*');
+}
+
 /** A DuckDB JSON path for an attrs path: ['objectRef', 'name'] -> `$."objectRef"."name"`. */
 export function jsonPath(path: string[]): string {
   if (path.length === 0) throw new ArgusError('QUERY_FIELD', 'empty attrs path');
