@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { samplePath } from '../../test/helpers/sample-path.ts';
 import type { LogEvent, LogEventInput } from '../../src/core/index.ts';
 import { finalizeEvent } from '../../src/core/index.ts';
 import { createDetector, loadRuleFiles } from '../../src/detect/index.ts';
@@ -16,7 +17,7 @@ import { auditEventToLogEvent } from '../../src/sources/k8s-audit/index.ts';
 import type { Rng } from '../../src/sources/synthetic/index.ts';
 import { containerEvent, createRng, noiseAuditEvent, SCENARIOS } from '../../src/sources/synthetic/index.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../test/fixtures/falco-k8saudit');
+const FIXTURES = samplePath('falco-k8saudit');
 const STEP_MS = 5; // 200 events/s of event time
 
 const JOURNAL = [

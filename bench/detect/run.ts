@@ -6,12 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { samplePath } from '../../test/helpers/sample-path.ts';
 import { auditEventsFromNdjson } from '../../src/detect/audit-fixture.ts';
 import { createDetector, loadRuleFiles } from '../../src/detect/index.ts';
 import type { LogEvent } from '../../src/core/index.ts';
 import { runPackMix } from './pack-mix.ts';
 
-const DIR = join(import.meta.dirname, '../../test/fixtures/falco-k8saudit');
+const DIR = samplePath('falco-k8saudit');
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const CASE = process.argv[3] ?? 'all';
 const COPIES = 20; // distinct event objects per fixture event, so nothing is trivially hot

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../../test/helpers/samples.ts';
 import { evaluatePolicy, matchingRule, pathMatches } from './checker.ts';
 import { loadPolicy } from './parse.ts';
 import type { Level, Policy, PolicyRule, RequestAttributes } from './types.ts';
@@ -173,8 +174,8 @@ describe('pathMatches', () => {
   ] as const)('%s vs %s -> %s', (path, spec, want) => expect(pathMatches(path, spec)).toBe(want));
 });
 
-describe('the example policy of the Kubernetes Auditing page', () => {
-  const p = loadPolicy(readFileSync(new URL('../../test/fixtures/policy/k8s-doc-audit-policy.yaml', import.meta.url), 'utf8'));
+describeWithSamples('k8s-docs/audit-policy.yaml', 'the example policy of the Kubernetes Auditing page', () => {
+  const p = loadPolicy(readFileSync(samplePath('k8s-docs/audit-policy.yaml'), 'utf8'));
   const rr = { omitStages: ['RequestReceived'], omitManagedFields: false };
   it.each([
     ['pods -> RequestResponse', REQ.getPod, 'RequestResponse', 0],

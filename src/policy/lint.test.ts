@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../../test/helpers/samples.ts';
 import { lintPolicy } from './lint.ts';
 
 const HEAD = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n';
@@ -99,9 +100,9 @@ describe('lintPolicy: each warning class on a planted policy', () => {
   });
 });
 
-describe('lintPolicy on the example policy of the Kubernetes Auditing page', () => {
+describeWithSamples('k8s-docs/audit-policy.yaml', 'lintPolicy on the example policy of the Kubernetes Auditing page', () => {
   it('warns only that configmaps in kube-system and serviceaccounts/token are logged at Request', () => {
-    const text = readFileSync(new URL('../../test/fixtures/policy/k8s-doc-audit-policy.yaml', import.meta.url), 'utf8');
+    const text = readFileSync(samplePath('k8s-docs/audit-policy.yaml'), 'utf8');
     const f = lintPolicy(text);
     expect(f.map((x) => [x.severity, x.code, x.line])).toEqual([
       ['warning', 'sensitive-body', 43],

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../../test/helpers/samples.ts';
 import { loadPolicy } from './parse.ts';
 import { attributesFromEvent, parseEventsText, replayEvents } from './replay.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/policy/${name}`, import.meta.url), 'utf8');
+/** a Falco trace file (`falco-<name>.json` -> ../shared/samples/falco-k8saudit/trace_files/k8s_audit/<name>.json) */
+const fixture = (name: string): string => readFileSync(samplePath('falco-k8saudit/trace_files/k8s_audit', name.replace(/^falco-/, '')), 'utf8');
+const TRACES = 'falco-k8saudit/trace_files/k8s_audit';
 const bytes = (s: string): number => Buffer.byteLength(s) + 1;
 
-describe('attributesFromEvent', () => {
+describeWithSamples(TRACES, 'attributesFromEvent', () => {
   it('derives resource attributes from objectRef', () => {
     const [e] = parseEventsText(fixture('falco-exec_pod.json'));
     expect(attributesFromEvent(e)).toEqual({
@@ -46,7 +49,7 @@ describe('replayEvents: hand-computed sizes', () => {
   });
 });
 
-describe('replayEvents on Falco sample events', () => {
+describeWithSamples(TRACES, 'replayEvents on Falco sample events', () => {
   const events = ['falco-create_secret.json', 'falco-create_configmap.json', 'falco-exec_pod.json', 'falco-create_clusterrolebinding.json'].flatMap((f) => parseEventsText(fixture(f)));
   const policy = loadPolicy(`apiVersion: audit.k8s.io/v1
 kind: Policy

@@ -2,19 +2,18 @@
  * The audit webhook end to end: every Falco fixture through `POST /k8s-audit`, read back through the
  * query API and compared with the raw JSON; duplicate deliveries across restarts; bad input.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../helpers/samples.ts';
 import type { App } from '../../src/app.ts';
 import { createApp } from '../../src/app.ts';
 import type { LogEvent } from '../../src/core/index.ts';
 
-const FIXTURES = [
-  resolve(import.meta.dirname, '../fixtures/falco-k8saudit/trace_files/k8s_audit'),
-  resolve(import.meta.dirname, '../fixtures/k8s-audit/falco-trace-files'),
-].find((d) => existsSync(d))!;
+const TRACES = 'falco-k8saudit/trace_files/k8s_audit';
+const FIXTURES = samplePath(TRACES);
 
 const tmp = mkdtempSync(join(tmpdir(), 'argus-webhook-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -54,7 +53,7 @@ async function queryAll(app: App, q: string): Promise<LogEvent[]> {
   return (r.json() as { events: LogEvent[] }).events;
 }
 
-describe('k8s audit webhook', () => {
+describeWithSamples(TRACES, 'k8s audit webhook', () => {
   it('stores every Falco fixture event with the promoted columns of its raw JSON', async () => {
     const app = await open(join(tmp, 'replay'));
     try {

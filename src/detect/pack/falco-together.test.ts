@@ -5,15 +5,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithSamples, hasSamples, samplePath } from '../../../test/helpers/samples.ts';
 import { parse } from 'yaml';
 import { auditEventsFromNdjson } from '../audit-fixture.ts';
 import type { RuleFileInput } from '../index.ts';
 import { loadRuleFiles } from '../index.ts';
 import { builtinRuleFiles } from './index.ts';
 
-const DIR = join(import.meta.dirname, '../../../test/fixtures/falco-k8saudit');
-const read = (p: string): RuleFileInput => ({ path: p, text: readFileSync(join(DIR, p), 'utf8') });
+const DIR = samplePath('falco-k8saudit');
+const HAVE = hasSamples('falco-k8saudit');
+const read = (p: string): RuleFileInput => ({ path: p, text: HAVE ? readFileSync(join(DIR, p), 'utf8') : '' });
 const LISTS = read('falco-rules-1.0.1-lists.yaml');
 const FALCO_CURRENT = read('k8s_audit_rules.yaml');
 const FALCO_V06 = read('rules-k8saudit-v0.6.0/k8s_audit_rules.yaml');
@@ -22,7 +24,7 @@ function names(files: RuleFileInput[], kind: 'list' | 'macro' | 'rule'): string[
   return files.flatMap((f) => ((parse(f.text) ?? []) as (Record<string, unknown> | null)[]).filter((i) => i !== null && kind in i).map((i) => String(i![kind])));
 }
 
-describe('built-in pack beside Falco k8s_audit rules', () => {
+describeWithSamples('falco-k8saudit', 'built-in pack beside Falco k8s_audit rules', () => {
   const pack = builtinRuleFiles();
 
   it('has only argus_-prefixed lists and macros, none defined by Falco', () => {

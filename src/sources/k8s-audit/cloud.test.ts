@@ -1,14 +1,17 @@
 /** Every managed-Kubernetes sample: GKE LogEntries (positive / negative), AKS records and JSON guard, EKS CloudWatch. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../../../test/helpers/samples.ts';
 import { decodeAuditPayload, isValidJsonLog, parseMethodName } from './index.ts';
 
-const FIX = new URL('../../../test/fixtures/falco-k8saudit-cloud/', import.meta.url);
-const read = (p: string): string => readFileSync(new URL(p, FIX), 'utf8');
+const CLOUD = 'falco-k8saudit-cloud';
+/** GKE samples sit under gke/khi-test-logs/ in ../shared/samples */
+const at = (p: string): string => samplePath(CLOUD, p.replace(/^gke\//, 'gke/khi-test-logs/'));
+const read = (p: string): string => readFileSync(at(p), 'utf8');
 const json = (p: string): any => JSON.parse(read(p));
-const jsonFiles = (dir: string): string[] => readdirSync(new URL(dir, FIX)).filter((f) => f.endsWith('.json')).sort();
+const jsonFiles = (dir: string): string[] => readdirSync(at(dir)).filter((f) => f.endsWith('.json')).sort();
 
-describe('GKE Cloud Logging LogEntry', () => {
+describeWithSamples(`${CLOUD}/gke/khi-test-logs`, 'GKE Cloud Logging LogEntry', () => {
   const positives = jsonFiles('gke/k8s_audit/');
   const negatives = jsonFiles('gke/gke_audit/');
 
@@ -117,7 +120,7 @@ describe('GKE Cloud Logging LogEntry', () => {
   });
 });
 
-describe('AKS diagnostic records', () => {
+describeWithSamples(`${CLOUD}/aks`, 'AKS diagnostic records', () => {
   it('decodes the kube-audit record and keeps the klog record as a plain control-plane event', () => {
     const body = read('aks/aks_eventhub_diagnostic_records.json');
     const inner = json('aks/aks_kube_audit_inner_event.json');
@@ -166,7 +169,7 @@ describe('AKS diagnostic records', () => {
   });
 });
 
-describe('EKS CloudWatch Logs', () => {
+describeWithSamples(`${CLOUD}/eks`, 'EKS CloudWatch Logs', () => {
   const filterBody = read('eks/eks_filterlogevents_response.CONSTRUCTED.json');
   const filter = JSON.parse(filterBody);
   const sub = json('eks/eks_cloudwatch_subscription_message.CONSTRUCTED.json');

@@ -1,12 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeWithSamples, samplePath } from '../../../test/helpers/samples.ts';
 import type { DecodeResult } from './index.ts';
 import { readAuditFile } from './index.ts';
 
-const DIR = new URL('../../../test/fixtures/falco-k8saudit/trace_files/k8s_audit/', import.meta.url);
+const TRACES = 'falco-k8saudit/trace_files/k8s_audit';
+const DIR = pathToFileURL(samplePath(TRACES) + '/');
 const tmp = mkdtempSync(join(tmpdir(), 'argus-k8s-audit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -43,7 +46,7 @@ async function collect(path: string, batchSize?: number): Promise<{ batches: Dec
   return { batches, sum };
 }
 
-describe('readAuditFile', () => {
+describeWithSamples(TRACES, 'readAuditFile', () => {
   const big = bigFile();
 
   for (const gz of [false, true]) {

@@ -1,11 +1,14 @@
 /** Replays every Falco k8s_audit trace file and checks each promoted field against the raw JSON. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { describeWithSamples, hasSamples, samplePath } from '../../../test/helpers/samples.ts';
 import { decodeAuditPayload } from './index.ts';
 import type { LogEventInput } from '../../core/log-event.ts';
 
-const DIR = new URL('../../../test/fixtures/falco-k8saudit/trace_files/k8s_audit/', import.meta.url);
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const TRACES = 'falco-k8saudit/trace_files/k8s_audit';
+const DIR = pathToFileURL(samplePath(TRACES) + '/');
+const files = hasSamples(TRACES) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
 const CTX = { cluster: 'replay', receivedAt: 1_700_000_000_000 };
 
 type Raw = Record<string, any>;
@@ -63,7 +66,7 @@ function checkAgainstRaw(ev: LogEventInput, raw: Raw, cluster: string | undefine
   expect(ev.attrs).toEqual(raw);
 }
 
-describe('Falco k8s_audit trace files', () => {
+describeWithSamples(TRACES, 'Falco k8s_audit trace files', () => {
   it('has the 47 fixture files the samples README lists', () => {
     expect(files).toHaveLength(47);
   });

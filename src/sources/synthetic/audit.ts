@@ -1,6 +1,6 @@
 /**
  * Realistic audit.k8s.io/v1 Events: the shapes are those of a real kube-apiserver (see the Falco
- * trace files in test/fixtures), the mix is mostly controller noise with a few humans.
+ * trace files in ../shared/samples/falco-k8saudit), the mix is mostly controller noise with a few humans.
  */
 import type { Rng } from './rng.ts';
 
