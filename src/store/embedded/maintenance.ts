@@ -9,6 +9,8 @@ import type { CompactionReport, RetentionReport, SegmentInfo } from '../types.ts
 import { literal } from './columns.ts';
 import type { StoreContext } from './context.ts';
 import { fsyncDir } from './fsutil.ts';
+import { quarantineSegment } from './quarantine.ts';
+import { findDamaged } from './segment-probe.ts';
 import type { ManifestEntry } from './manifest.ts';
 import { planCompaction, planRetention } from './retention.ts';
 import { segmentRelPath, writeSegment } from './segment-writer.ts';
@@ -42,7 +44,23 @@ async function retire(ctx: StoreContext, removed: readonly SegmentInfo[], added:
   await now;
 }
 
+/**
+ * Quarantine records whose data retention would have deleted by now (by age) are forgotten:
+ * queries over that range no longer report it missing. Their files under quarantine/ stay.
+ */
+async function forgetQuarantined(ctx: StoreContext, now: number): Promise<void> {
+  const records = ctx.snapshots.current.quarantined;
+  if (records.length === 0) return;
+  // as segments holding no live bytes, so only the age limits apply to them
+  const old = planRetention(records.map((q) => ({ ...q, bytes: 0, sha256: '', createdAt: q.at })), ctx.config.retention, now);
+  if (old.length === 0) return;
+  await ctx.manifest.append(old.map((q) => ({ op: 'remove', id: q.id, reason: 'retention', at: now }) as ManifestEntry));
+  ctx.snapshots.forgetQuarantined(new Set(old.map((q) => q.id)));
+  ctx.log.info({ segments: old.length }, 'Retention passed quarantined segments; their ranges are no longer reported missing');
+}
+
 export async function applyRetention(ctx: StoreContext, now: number): Promise<RetentionReport> {
+  await forgetQuarantined(ctx, now);
   const drop = planRetention(ctx.snapshots.current.segments, ctx.config.retention, now);
   const report: RetentionReport = { deletedSegments: drop.length, deletedRows: 0, deletedBytes: 0 };
   if (drop.length === 0) return report;
@@ -76,6 +94,8 @@ export async function compact(ctx: StoreContext): Promise<CompactionReport> {
         written = await writeSegment(con, select, [], ctx.dataDir, path);
       } catch (err) {
         ctx.log.error({ err, partition: first.partition, source: first.source }, 'Compaction of a partition failed');
+        // a damaged input leaves the live set, so the next run merges the rest instead of failing again
+        for (const d of await findDamaged(con, ctx.dataDir, g, err)) await quarantineSegment(ctx, d.seg, d.reason);
         continue;
       }
       const seg: SegmentInfo = {
