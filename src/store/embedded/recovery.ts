@@ -77,17 +77,27 @@ export async function replayIntoTail(ctx: StoreContext, replay: WalReplay, now: 
   await Promise.all(loads);
 }
 
+/** stat calls in flight while checking segment files at start */
+const STAT_PARALLEL = 32;
+
 /** Quarantines live segments whose file is missing (named in the log); returns how many. */
 export async function quarantineMissingSegments(ctx: StoreContext): Promise<number> {
-  let n = 0;
-  for (const s of ctx.snapshots.current.segments) {
-    try {
-      await stat(join(ctx.dataDir, s.path));
-    } catch (e) {
-      const reason = isNotFound(e) ? 'The segment file is missing at start' : `The segment file cannot be read at start: ${firstLine(e)}`;
-      if (await quarantineSegment(ctx, s, reason)) n++;
-    }
+  const segs = ctx.snapshots.current.segments;
+  const bad: { seg: SegmentInfo; reason: string }[] = [];
+  for (let i = 0; i < segs.length; i += STAT_PARALLEL) {
+    await Promise.all(
+      segs.slice(i, i + STAT_PARALLEL).map((seg) =>
+        stat(join(ctx.dataDir, seg.path)).then(
+          () => undefined,
+          (e: unknown) => {
+            bad.push({ seg, reason: isNotFound(e) ? 'The segment file is missing at start' : `The segment file cannot be read at start: ${firstLine(e)}` });
+          },
+        ),
+      ),
+    );
   }
+  let n = 0;
+  for (const b of bad) if (await quarantineSegment(ctx, b.seg, b.reason)) n++;
   return n;
 }
 
