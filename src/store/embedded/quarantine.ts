@@ -5,7 +5,7 @@
  * what it held and why, and a new snapshot without it is published. Queries overlapping a
  * quarantined segment's source and ts range then say they are partial (`partialStats`).
  */
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { MissingRange, QueryStats, SegmentInfo, StoreQuery } from '../types.ts';
 import type { StoreContext } from './context.ts';
@@ -28,6 +28,8 @@ export function firstLine(e: unknown): string {
   return m.split('\n', 1)[0]!.slice(0, MAX_REASON);
 }
 
+const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
 async function moveAside(ctx: StoreContext, seg: SegmentInfo): Promise<string | undefined> {
   const from = join(ctx.dataDir, seg.path);
   const rel = `${QUARANTINE_DIR}/${seg.path}`;
@@ -39,6 +41,8 @@ async function moveAside(ctx: StoreContext, seg: SegmentInfo): Promise<string | 
     await fsyncDir(dirname(from));
     return rel;
   } catch (err) {
+    // moved by an earlier attempt that crashed before its manifest line
+    if (isNotFound(err) && (await exists(to))) return rel;
     // left in place: the manifest line still takes it out of the live set (and the sweep at start keeps it)
     if (!isNotFound(err)) ctx.log.warn({ err, path: seg.path }, 'Could not move a damaged segment to quarantine; it stays in place');
     return undefined;

@@ -1,6 +1,6 @@
 /** Issue 15 item 10: a damaged or missing segment is quarantined; queries answer from the rest, marked partial. */
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryPlan } from '../../core/index.ts';
 import type { QueryResult } from '../types.ts';
@@ -207,6 +207,19 @@ describe('damaged and missing segments', () => {
     await store.start();
     expect(cap2.lines.filter((l) => l.level >= 50)).toEqual([]);
     expectPartial(await store.query({ plan: ALL, limit: 10_000 }), b, 2);
+  });
+
+  it('a crash after moving a segment aside but before its manifest line: the next start records where it went', async () => {
+    store = openStore(dir);
+    const b = await build(dir, store);
+    await store.stop();
+    const to = join(dir, 'quarantine', b.paths[1]!);
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(join(dir, b.paths[1]!), to);
+    store = openStore(dir);
+    await store.start();
+    expect(manifestLines(dir).filter((l) => l.op === 'quarantine')).toMatchObject([{ path: b.paths[1], movedTo: `quarantine/${b.paths[1]!}` }]);
+    expectPartial(await store.query({ plan: ALL, limit: 10_000 }), b, 1);
   });
 
   it('a segment file deleted while running is quarantined by the query that misses it', async () => {

@@ -137,7 +137,10 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     if (maintEvery > 0) timers.push(setInterval(() => background('maintenance', maintenance(c)), maintEvery));
     for (const t of timers) t.unref();
     log.info(
-      { segments: c.snapshots.current.segments.length, quarantined: c.snapshots.current.quarantined.length, replayedEvents: c.counters.replayedEvents, tornFrames: replay.tornFrames, sweptFiles: swept, dedupKeys: c.dedup.size },
+      {
+        segments: c.snapshots.current.segments.length, quarantined: c.snapshots.current.quarantined.length,
+        replayedEvents: c.counters.replayedEvents, tornFrames: replay.tornFrames, sweptFiles: swept, dedupKeys: c.dedup.size,
+      },
       'Embedded store started',
     );
   }
