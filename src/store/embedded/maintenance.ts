@@ -45,23 +45,27 @@ async function retire(ctx: StoreContext, removed: readonly SegmentInfo[], added:
 }
 
 /**
- * Quarantine records whose data retention would have deleted by now (by age) are forgotten:
- * queries over that range no longer report it missing. Their files under quarantine/ stay.
+ * Quarantine records whose data retention would have deleted by now are forgotten: queries over
+ * that range no longer report it missing. That is a record past the age limits, or of a source
+ * of which retention now drops a segment at least as new. Their files under quarantine/ stay.
  */
-async function forgetQuarantined(ctx: StoreContext, now: number): Promise<void> {
+async function forgetQuarantined(ctx: StoreContext, now: number, dropped: readonly SegmentInfo[]): Promise<void> {
   const records = ctx.snapshots.current.quarantined;
   if (records.length === 0) return;
   // as segments holding no live bytes, so only the age limits apply to them
-  const old = planRetention(records.map((q) => ({ ...q, bytes: 0, sha256: '', createdAt: q.at })), ctx.config.retention, now);
-  if (old.length === 0) return;
-  await ctx.manifest.append(old.map((q) => ({ op: 'remove', id: q.id, reason: 'retention', at: now }) as ManifestEntry));
-  ctx.snapshots.forgetQuarantined(new Set(old.map((q) => q.id)));
-  ctx.log.info({ segments: old.length }, 'Retention passed quarantined segments; their ranges are no longer reported missing');
+  const old = new Set(planRetention(records.map((q) => ({ ...q, bytes: 0, sha256: '', createdAt: q.at })), ctx.config.retention, now).map((q) => q.id));
+  const newestDropped = new Map<string, number>();
+  for (const s of dropped) newestDropped.set(s.source, Math.max(newestDropped.get(s.source) ?? -Infinity, s.maxTs));
+  for (const q of records) if (q.maxTs <= (newestDropped.get(q.source) ?? -Infinity)) old.add(q.id);
+  if (old.size === 0) return;
+  await ctx.manifest.append([...old].map((id) => ({ op: 'remove', id, reason: 'retention', at: now }) as ManifestEntry));
+  ctx.snapshots.forgetQuarantined(old);
+  ctx.log.info({ segments: old.size }, 'Retention passed quarantined segments; their ranges are no longer reported missing');
 }
 
 export async function applyRetention(ctx: StoreContext, now: number): Promise<RetentionReport> {
-  await forgetQuarantined(ctx, now);
   const drop = planRetention(ctx.snapshots.current.segments, ctx.config.retention, now);
+  await forgetQuarantined(ctx, now, drop);
   const report: RetentionReport = { deletedSegments: drop.length, deletedRows: 0, deletedBytes: 0 };
   if (drop.length === 0) return report;
   await ctx.manifest.append(drop.map((s) => ({ op: 'remove', id: s.id, reason: 'retention', at: now }) as ManifestEntry));
