@@ -222,6 +222,19 @@ describe('damaged and missing segments', () => {
     expectPartial(await store.query({ plan: ALL, limit: 10_000 }), b, 1);
   });
 
+  it('concurrent queries hitting one damaged segment all answer partial; it is quarantined once', async () => {
+    store = openStore(dir);
+    const b = await build(dir, store);
+    damage(dir, b.paths[1]!, 'middle');
+    const s = store;
+    const rs = await Promise.all([ALL, SORTED, ALL, SORTED].map((plan) => s.query({ plan, limit: 10_000 })));
+    for (const r of rs) {
+      expect(eventIds(r)).toEqual(others(b, 1));
+      expectPartial(r, b, 1);
+    }
+    expect(manifestLines(dir).filter((l) => l.op === 'quarantine')).toHaveLength(1);
+  });
+
   it('a segment file deleted while running is quarantined by the query that misses it', async () => {
     store = openStore(dir);
     const b = await build(dir, store);
