@@ -17,6 +17,7 @@ export interface Metrics {
   tailRows: Gauge;
   pendingRows: Gauge;
   walTornFrames: Gauge;
+  quarantinedSegments: Gauge;
   tailClients: Gauge;
 }
 
@@ -46,6 +47,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Acknowledged events not yet in segments', registers: r }),
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
+    quarantinedSegments: new Gauge({
+      name: 'argus_store_quarantined_segments',
+      help: 'Segments taken out of the live set because they could not be read (queries over their range are partial)',
+      registers: r,
+    }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
   };
 }

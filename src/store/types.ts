@@ -35,6 +35,22 @@ export interface QueryStats {
    * most ~1 s); absent = none
    */
   pendingRows?: number;
+  /**
+   * true when data in the query's range could not be read (a damaged or missing segment was
+   * quarantined): the answer holds everything else; `missing` says what is absent. Absent = complete.
+   */
+  partial?: boolean;
+  /** the quarantined segments overlapping the query (source, ts range, rows), newest first, at most 100 */
+  missing?: MissingRange[];
+}
+
+/** Data a query could not read: one quarantined segment. */
+export interface MissingRange {
+  source: string;
+  /** inclusive ts range (ms) the segment covered */
+  minTs: number;
+  maxTs: number;
+  rows: number;
 }
 
 export type QueryResult =
@@ -72,6 +88,10 @@ export interface StoreStats {
   duplicatesSkipped: number;
   /** idempotency keys evicted before their window ended (the key limit was reached) */
   dedupEvicted?: number;
+  /** segments taken out of the live set because they could not be read (kept in the manifest until retention passes them) */
+  quarantinedSegments?: number;
+  /** rows those segments held */
+  quarantinedRows?: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }
 

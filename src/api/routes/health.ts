@@ -16,6 +16,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     deps.metrics.tailRows.set(s.tailRows);
     deps.metrics.pendingRows.set(s.pendingRows);
     deps.metrics.walTornFrames.set(s.walTornFrames);
+    deps.metrics.quarantinedSegments.set(s.quarantinedSegments ?? 0);
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });

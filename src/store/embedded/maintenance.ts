@@ -9,6 +9,8 @@ import type { CompactionReport, RetentionReport, SegmentInfo } from '../types.ts
 import { literal } from './columns.ts';
 import type { StoreContext } from './context.ts';
 import { fsyncDir } from './fsutil.ts';
+import { quarantineSegment } from './quarantine.ts';
+import { findDamaged } from './segment-probe.ts';
 import type { ManifestEntry } from './manifest.ts';
 import { planCompaction, planRetention } from './retention.ts';
 import { segmentRelPath, writeSegment } from './segment-writer.ts';
@@ -42,8 +44,28 @@ async function retire(ctx: StoreContext, removed: readonly SegmentInfo[], added:
   await now;
 }
 
+/**
+ * Quarantine records whose data retention would have deleted by now are forgotten: queries over
+ * that range no longer report it missing. That is a record past the age limits, or of a source
+ * of which retention now drops a segment at least as new. Their files under quarantine/ stay.
+ */
+async function forgetQuarantined(ctx: StoreContext, now: number, dropped: readonly SegmentInfo[]): Promise<void> {
+  const records = ctx.snapshots.current.quarantined;
+  if (records.length === 0) return;
+  // as segments holding no live bytes, so only the age limits apply to them
+  const old = new Set(planRetention(records.map((q) => ({ ...q, bytes: 0, sha256: '', createdAt: q.at })), ctx.config.retention, now).map((q) => q.id));
+  const newestDropped = new Map<string, number>();
+  for (const s of dropped) newestDropped.set(s.source, Math.max(newestDropped.get(s.source) ?? -Infinity, s.maxTs));
+  for (const q of records) if (q.maxTs <= (newestDropped.get(q.source) ?? -Infinity)) old.add(q.id);
+  if (old.size === 0) return;
+  await ctx.manifest.append([...old].map((id) => ({ op: 'remove', id, reason: 'retention', at: now }) as ManifestEntry));
+  ctx.snapshots.forgetQuarantined(old);
+  ctx.log.info({ segments: old.size }, 'Retention passed quarantined segments; their ranges are no longer reported missing');
+}
+
 export async function applyRetention(ctx: StoreContext, now: number): Promise<RetentionReport> {
   const drop = planRetention(ctx.snapshots.current.segments, ctx.config.retention, now);
+  await forgetQuarantined(ctx, now, drop);
   const report: RetentionReport = { deletedSegments: drop.length, deletedRows: 0, deletedBytes: 0 };
   if (drop.length === 0) return report;
   await ctx.manifest.append(drop.map((s) => ({ op: 'remove', id: s.id, reason: 'retention', at: now }) as ManifestEntry));
@@ -76,6 +98,8 @@ export async function compact(ctx: StoreContext): Promise<CompactionReport> {
         written = await writeSegment(con, select, [], ctx.dataDir, path);
       } catch (err) {
         ctx.log.error({ err, partition: first.partition, source: first.source }, 'Compaction of a partition failed');
+        // a damaged input leaves the live set, so the next run merges the rest instead of failing again
+        for (const d of await findDamaged(con, ctx.dataDir, g, err)) await quarantineSegment(ctx, d.seg, d.reason);
         continue;
       }
       const seg: SegmentInfo = {

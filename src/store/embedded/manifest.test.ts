@@ -24,6 +24,22 @@ describe('manifest', () => {
     cleanup();
   });
 
+  it('replays quarantine lines: the segment leaves the live set, its record stays until a retention remove', () => {
+    const q = { id: 's1', path: seg('s1').path, source: 'a', partition: '2026-01-01', minTs: 0, maxTs: 1, rows: 1, bytes: 10, reason: 'bad', at: 5 };
+    const entries: ManifestEntry[] = [
+      { op: 'add', ...seg('s1'), flush: 'f1' },
+      { op: 'add', ...seg('s2'), flush: 'f1' },
+      { op: 'checkpoint', flush: 'f1', wal: 3, at: 0 },
+      { op: 'quarantine', ...q },
+    ];
+    const r = replayManifest(entries);
+    expect([...r.live.keys()]).toEqual(['s2']);
+    expect([...r.quarantined.values()]).toEqual([q]);
+    const later = replayManifest([...entries, { op: 'remove', id: 's1', reason: 'retention', at: 9 }]);
+    expect(later.quarantined.size).toBe(0);
+    expect([...later.live.keys()]).toEqual(['s2']);
+  });
+
   it('replays adds, removes, compaction replaces and ignores adds of unfinished flushes', () => {
     const entries: ManifestEntry[] = [
       { op: 'add', ...seg('s1'), flush: 'f1' },

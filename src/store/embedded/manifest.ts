@@ -7,6 +7,10 @@
  *   carries `replaces` and retires those segments in the same line.
  * - `remove`: a segment retired by retention or compaction.
  * - `checkpoint`: a flush is complete; WAL files numbered <= `wal` are no longer needed.
+ * - `quarantine`: a segment that could not be read (damaged or missing file) left the live set;
+ *   the line keeps what it held (source, ts range, rows) so queries over that range say they are
+ *   partial, and names the file under `quarantine/` (if it could be moved) and the reason. A later
+ *   `remove` (retention) forgets it.
  */
 import { open, readFile, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -32,7 +36,27 @@ export interface CheckpointEntry {
   wal: number;
   at: number;
 }
-export type ManifestEntry = AddEntry | RemoveEntry | CheckpointEntry;
+/** A segment taken out of the live set because it could not be read. */
+export interface QuarantinedSegment {
+  id: string;
+  /** where the segment lived (relative to the data dir) */
+  path: string;
+  source: string;
+  partition: string;
+  minTs: number;
+  maxTs: number;
+  rows: number;
+  bytes: number;
+  /** what failed (file missing, DuckDB's error) */
+  reason: string;
+  at: number;
+  /** the file's place under `quarantine/` (relative to the data dir); absent when it was missing */
+  movedTo?: string;
+}
+export interface QuarantineEntry extends QuarantinedSegment {
+  op: 'quarantine';
+}
+export type ManifestEntry = AddEntry | RemoveEntry | CheckpointEntry | QuarantineEntry;
 
 export interface ManifestState {
   live: Map<string, SegmentInfo>;
@@ -40,6 +64,8 @@ export interface ManifestState {
   checkpointWal: number;
   /** segments of flushes that never reached their checkpoint (their files are garbage) */
   uncommitted: SegmentInfo[];
+  /** segments quarantined and not yet forgotten by retention, by id */
+  quarantined: Map<string, QuarantinedSegment>;
   tornLines: number;
   badLines: number;
 }
@@ -51,6 +77,15 @@ function segmentOf(a: AddEntry): SegmentInfo {
 
 function isAdd(o: Record<string, unknown>): boolean {
   return o.op === 'add' && typeof o.id === 'string' && typeof o.path === 'string' && typeof o.minTs === 'number';
+}
+
+function isQuarantine(o: Record<string, unknown>): boolean {
+  return typeof o.id === 'string' && typeof o.path === 'string' && typeof o.minTs === 'number' && typeof o.maxTs === 'number';
+}
+
+function quarantinedOf(q: QuarantineEntry): QuarantinedSegment {
+  const { op: _op, ...rest } = q;
+  return rest;
 }
 
 /** Builds the live segment set from manifest text (pure; used by load and by tests). */
@@ -65,14 +100,21 @@ export function replayManifest(entries: ManifestEntry[]): Omit<ManifestState, 't
   }
   const live = new Map<string, SegmentInfo>();
   const uncommitted: SegmentInfo[] = [];
+  const quarantined = new Map<string, QuarantinedSegment>();
   for (const e of entries) {
     if (e.op === 'add') {
       if (e.flush !== undefined && !committed.has(e.flush)) uncommitted.push(segmentOf(e));
       else live.set(e.id, segmentOf(e));
       for (const old of e.replaces ?? []) live.delete(old);
-    } else if (e.op === 'remove') live.delete(e.id);
+    } else if (e.op === 'remove') {
+      live.delete(e.id);
+      quarantined.delete(e.id);
+    } else if (e.op === 'quarantine') {
+      live.delete(e.id);
+      quarantined.set(e.id, quarantinedOf(e));
+    }
   }
-  return { live, checkpointWal, uncommitted };
+  return { live, checkpointWal, uncommitted, quarantined };
 }
 
 export class Manifest {
@@ -122,7 +164,8 @@ export class Manifest {
         continue;
       }
       if (parsed.op === 'add' && !isAdd(parsed)) continue;
-      if (parsed.op === 'add' || parsed.op === 'remove' || parsed.op === 'checkpoint') entries.push(parsed as unknown as ManifestEntry);
+      if (parsed.op === 'quarantine' && !isQuarantine(parsed)) continue;
+      if (['add', 'remove', 'checkpoint', 'quarantine'].includes(String(parsed.op))) entries.push(parsed as unknown as ManifestEntry);
     }
     if (tornLines > 0) {
       await truncate(this.path, goodEnd);

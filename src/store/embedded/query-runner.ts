@@ -5,8 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { ArgusError, isArgusError } from '../../core/index.ts';
-import type { Filter, QueryPlan } from '../../core/index.ts';
+import type { QueryPlan } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
 import { fetchLimit, finishTable } from '../timechart-fill.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
@@ -15,48 +14,20 @@ import { LOCATOR_COLUMNS, locate, locatorRelation, readLocated } from './late-re
 import { isNewestFirst, locateNewestFirst } from './newest-first.ts';
 import type { TsWindow } from './newest-first.ts';
 import type { SqlRenderer } from './renderer.ts';
+import { selectSegments } from './segment-select.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
 import { SEGMENT_COLUMNS } from './stored-columns.ts';
 import type { Tail } from './tail.ts';
+import { runTolerant } from './tolerant-query.ts';
+import type { TolerantDeps } from './tolerant-query.ts';
 
-export interface QueryDeps {
+export { requiredSources, selectSegments } from './segment-select.ts';
+
+export interface QueryDeps extends TolerantDeps {
   tail: Tail;
   snapshots: Snapshots;
   dataDir: string;
   render: SqlRenderer;
-}
-
-/** Lowercased sources the filter requires (top-level AND of equalities), or undefined when any may match. */
-export function requiredSources(f: Filter): Set<string> | undefined {
-  const isSource = (x: { field: { kind: string; name?: string } }): boolean => x.field.kind === 'column' && x.field.name === 'source';
-  switch (f.op) {
-    case 'match':
-      return isSource(f) && !f.wildcard ? new Set([f.value.toLowerCase()]) : undefined;
-    case 'cmp':
-      return isSource(f) && f.cmp === '=' ? new Set([String(f.value).toLowerCase()]) : undefined;
-    case 'in':
-      return isSource(f) ? new Set(f.values.map((v) => v.toLowerCase())) : undefined;
-    case 'and': {
-      let out: Set<string> | undefined;
-      for (const a of f.args) {
-        const s = requiredSources(a);
-        if (s) out = out ? new Set([...out].filter((x) => s.has(x))) : s;
-      }
-      return out;
-    }
-    default:
-      return undefined;
-  }
-}
-
-export function selectSegments(all: readonly SegmentInfo[], q: StoreQuery): SegmentInfo[] {
-  const sources = requiredSources(q.plan.filter);
-  return all.filter(
-    (s) =>
-      (q.from === undefined || s.maxTs >= q.from) &&
-      (q.to === undefined || s.minTs < q.to) &&
-      (sources === undefined || sources.has(s.source.toLowerCase())),
-  );
 }
 
 export function buildRelation(snap: Snapshot, segments: readonly SegmentInfo[], dataDir: string): string {
@@ -71,11 +42,6 @@ function eventLimit(plan: QueryPlan, limit: number): number {
   let n = Math.floor(limit);
   for (const s of plan.stages) if (s.op === 'head') n = Math.min(n, Math.max(0, Math.floor(s.n)));
   return Math.max(0, n);
-}
-
-function isMissingFile(e: unknown): boolean {
-  const m = e instanceof Error ? e.message : String(e);
-  return /No files found|Cannot open file|No such file/i.test(m);
 }
 
 async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
@@ -126,15 +92,7 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   }
 }
 
-/** Runs the query; retries once on a vanished segment file (retention/compaction raced it). */
+/** Runs the query; a segment that cannot be read is quarantined and the query answers from the rest (tolerant-query.ts). */
 export async function runQuery(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
-  try {
-    return await runOnce(deps, q);
-  } catch (e) {
-    if (isArgusError(e)) throw e;
-    if (isMissingFile(e)) return runOnce(deps, q);
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/Parser Error|Binder Error|Conversion Error/i.test(msg)) throw new ArgusError('BAD_REQUEST', `Query failed: ${msg}`, undefined, { cause: e });
-    throw new ArgusError('STORE_IO', 'Query failed', undefined, { cause: e });
-  }
+  return runTolerant(deps, q, () => runOnce(deps, q));
 }

@@ -4,12 +4,15 @@
  * rows now in segments, deleting retired segment files) is deferred until those readers finish.
  */
 import type { SegmentInfo } from '../types.ts';
+import type { QuarantinedSegment } from './manifest.ts';
 
 export interface Snapshot {
   gen: number;
   segments: readonly SegmentInfo[];
   /** tail rows from WAL files <= this are in `segments` */
   flushedWal: number;
+  /** segments that could not be read: a query overlapping one is partial */
+  quarantined: readonly QuarantinedSegment[];
 }
 
 interface Deferred {
@@ -23,8 +26,8 @@ export class Snapshots {
   private readonly readers = new Map<number, number>();
   private deferred: Deferred[] = [];
 
-  constructor(segments: SegmentInfo[], flushedWal: number) {
-    this.cur = { gen: 1, segments, flushedWal };
+  constructor(segments: SegmentInfo[], flushedWal: number, quarantined: readonly QuarantinedSegment[] = []) {
+    this.cur = { gen: 1, segments, flushedWal, quarantined };
   }
 
   get current(): Snapshot {
@@ -51,9 +54,21 @@ export class Snapshots {
 
   /** Publishes a new snapshot; `afterOldReaders` runs once readers of older snapshots are gone. */
   publish(segments: SegmentInfo[], flushedWal: number, afterOldReaders?: () => void): void {
-    this.cur = { gen: this.cur.gen + 1, segments, flushedWal };
+    this.cur = { gen: this.cur.gen + 1, segments, flushedWal, quarantined: this.cur.quarantined };
     if (afterOldReaders) this.deferred.push({ gen: this.cur.gen, fn: afterOldReaders });
     this.runDeferred();
+  }
+
+  /** Publishes the live set without segment `q.id` and with `q` among the quarantined. */
+  quarantine(q: QuarantinedSegment): void {
+    const c = this.cur;
+    this.cur = { gen: c.gen + 1, segments: c.segments.filter((s) => s.id !== q.id), flushedWal: c.flushedWal, quarantined: [...c.quarantined, q] };
+  }
+
+  /** Forgets quarantine records (retention passed them). */
+  forgetQuarantined(ids: ReadonlySet<string>): void {
+    const c = this.cur;
+    this.cur = { ...c, gen: c.gen + 1, quarantined: c.quarantined.filter((q) => !ids.has(q.id)) };
   }
 
   activeReaders(): number {

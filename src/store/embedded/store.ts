@@ -15,8 +15,9 @@ import { canonicalEvent, encodeNdjson } from './event-codec.ts';
 import { flushTail } from './flusher.ts';
 import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
+import { firstLine, quarantineSegment } from './quarantine.ts';
 import { runQuery } from './query-runner.ts';
-import { rebuildDedupFromSegments, replayIntoTail, sweepOrphans } from './recovery.ts';
+import { quarantineMissingSegments, rebuildDedupFromSegments, replayIntoTail, sweepOrphans } from './recovery.ts';
 import { renderDuckDb } from '../sql/index.ts';
 import type { SqlRenderer } from './renderer.ts';
 import { Snapshots } from './snapshots.ts';
@@ -102,14 +103,14 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     await mkdir(tmpDir, { recursive: true });
     const manifest = new Manifest(join(opts.dataDir, 'manifest.jsonl'), log);
     const m = await manifest.load();
-    const swept = await sweepOrphans(opts.dataDir, m.live);
+    const swept = await sweepOrphans(opts.dataDir, m.live, m.quarantined.values());
     const tail = await Tail.create(tmpDir, opts.duckdbThreads);
     const now = Date.now();
     const replay = await replayWal(walDir, m.checkpointWal, log);
     const wal = new WalWriter(walDir, log, cfg.commitDelayMs);
     const c: StoreContext = {
       dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest,
-      snapshots: new Snapshots([...m.live.values()], m.checkpointWal),
+      snapshots: new Snapshots([...m.live.values()], m.checkpointWal, [...m.quarantined.values()]),
       dedup: new DedupIndex(windowMs, cfg.dedupMaxKeys),
       counters: {
         walTornFrames: replay.tornFrames, walTornBytes: replay.tornBytes,
@@ -120,6 +121,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     };
     ctx = c;
     try {
+      await quarantineMissingSegments(c);
       await rebuildDedupFromSegments(c, now);
       await replayIntoTail(c, replay, now);
       await wal.open(Math.max(replay.maxFile, m.checkpointWal) + 1);
@@ -127,7 +129,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       tail.close();
       await manifest.close();
       state = 'stopped';
-      throw new ArgusError('STORE_IO', 'The store could not start', undefined, { cause: e });
+      throw new ArgusError('STORE_IO', `The store could not start: ${firstLine(e)}`, undefined, { cause: e });
     }
     state = 'running';
     timers.push(setInterval(() => background('flush', flushLock.run(async () => void (state === 'running' && (await flushTail(c))))), flushEvery));
@@ -135,7 +137,10 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     if (maintEvery > 0) timers.push(setInterval(() => background('maintenance', maintenance(c)), maintEvery));
     for (const t of timers) t.unref();
     log.info(
-      { segments: m.live.size, replayedEvents: c.counters.replayedEvents, tornFrames: replay.tornFrames, sweptFiles: swept, dedupKeys: c.dedup.size },
+      {
+        segments: c.snapshots.current.segments.length, quarantined: c.snapshots.current.quarantined.length,
+        replayedEvents: c.counters.replayedEvents, tornFrames: replay.tornFrames, sweptFiles: swept, dedupKeys: c.dedup.size,
+      },
       'Embedded store started',
     );
   }
@@ -243,6 +248,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       walCorruptBytes: c.counters.walCorruptBytes,
       duplicatesSkipped: c.counters.duplicatesSkipped,
       dedupEvicted: c.dedup.evicted,
+      quarantinedSegments: snap.quarantined.length,
+      quarantinedRows: snap.quarantined.reduce((n, q) => n + q.rows, 0),
       bySource,
     };
   }
@@ -283,7 +290,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
           wal: c.tail.failedWal,
         });
       }
-      const r = await c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render }, q));
+      const r = await c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render, quarantine: (seg, why) => quarantineSegment(c, seg, why) }, q));
       if (missing > 0) r.stats.pendingRows = missing;
       return r;
     },
