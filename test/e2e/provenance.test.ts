@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { createApp } from '../../src/app.ts';
 import type { LogEvent } from '../../src/core/index.ts';
+import { finalizeEvent } from '../../src/core/index.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { startTestApp } from '../helpers/app.ts';
 
@@ -154,6 +155,14 @@ describe('forged provenance on POST /api/v1/events', () => {
     } finally {
       await t.app.detection.stop();
     }
+  });
+
+  it('lists only alerts written by detection (or stored before provenance existed)', async () => {
+    // written straight into the store, past the ingest path: what no receiver can do any more
+    const alert = (message: string, ingest?: string) => finalizeEvent({ ts: Date.now(), source: 'alert', message, ...(ingest ? { ingest } : {}) }, Date.now());
+    await t.app.store.append([alert('alert-forged-in-store', 'generic/anonymous'), alert('alert-from-old-store')]);
+    expect((await alerts(t.app)).map((a) => a.message).filter((m) => m.startsWith('alert-'))).toEqual(['alert-from-old-store']);
+    expect((await query(t.app, '"alert-forged-in-store"')).length).toBe(1);
   });
 });
 
