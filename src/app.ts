@@ -19,6 +19,8 @@ import { DetectionService, readRulePaths } from './detect/service/index.ts';
 
 /** `argus ingest --data`: audit files loaded by the operator, in the audit receivers' namespace */
 export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K8S_AUDIT_OWNERSHIP };
+/** detection stores its alerts through ingest: the only writer of `source: alert` */
+export const DETECTION_RECEIVER: IngestReceiver = { name: 'detection', owns: ALERT_OWNERSHIP };
 
 /**
  * Every receiver that hands events to ingest, with what it owns (core/provenance.ts). `argus` is
@@ -28,11 +30,11 @@ export const INGEST_RECEIVERS: readonly IngestReceiver[] = [
   GENERIC_RECEIVER,
   K8S_AUDIT_RECEIVER,
   CLI_INGEST_RECEIVER,
-  { name: 'detection', owns: ALERT_OWNERSHIP },
+  DETECTION_RECEIVER,
   { name: 'argus', owns: { sources: ['argus_audit'], keyPrefixes: ['argus_audit:'] } },
 ];
 
-const DETECTION: IngestOrigin = { receiver: 'detection' };
+const DETECTION: IngestOrigin = { receiver: DETECTION_RECEIVER.name };
 
 export interface App {
   config: ServerConfig;
@@ -86,7 +88,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   async function ingest(inputs: LogEventInput[], origin: IngestOrigin): Promise<IngestResult> {
     const claimed = claimEvents(provenance, origin, inputs);
     const rejected = claimed.rejected;
-    if (rejected.length > 0) metrics.rejected.inc({ reason: 'RESERVED_SOURCE' }, rejected.length);
+    if (rejected.length > 0) metrics.rejected.inc({ reason: 'FORBIDDEN_SOURCE' }, rejected.length);
     if (claimed.events.length === 0) return { accepted: 0, duplicates: 0, stored: [], rejected };
     const now = Date.now();
     const events = claimed.events.map((e) => finalizeEvent(e, now));

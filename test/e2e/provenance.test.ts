@@ -12,7 +12,7 @@ import { createApp } from '../../src/app.ts';
 import type { LogEvent } from '../../src/core/index.ts';
 import { finalizeEvent } from '../../src/core/index.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { startTestApp } from '../helpers/app.ts';
+import { metricValue, startTestApp } from '../helpers/app.ts';
 
 const TOKEN = 'prod-token-0123456789abcdef';
 const CONFIG = {
@@ -89,6 +89,7 @@ describe('forged provenance on POST /api/v1/events', () => {
     expect((await query(t.app, '"forge-"')).map((e) => e.message).sort()).toEqual(['forge-good-0', 'forge-good-1', 'forge-good-2']);
     expect(await alerts(t.app)).toEqual([]);
     expect(await query(t.app, 'source:k8s_audit OR source:alert OR source:argus_audit')).toEqual([]);
+    expect(await metricValue(t.app, 'argus_events_rejected_total', { reason: 'FORBIDDEN_SOURCE' })).toBe(5);
   });
 
   it('answers 400 when every event of the batch is refused', async () => {
