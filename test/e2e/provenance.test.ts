@@ -92,6 +92,14 @@ describe('forged provenance on POST /api/v1/events', () => {
     expect(await metricValue(t.app, 'argus_events_rejected_total', { reason: 'FORBIDDEN_SOURCE' })).toBe(5);
   });
 
+  it('reports refused events at their payload index among decode errors (NDJSON)', async () => {
+    const body = [{ message: 'idx-bad', code: 'x' }, { message: 'idx-forged', source: 'alert' }, { message: 'idx-good' }, { message: 'idx-forged-2', source: 'k8s_audit' }]
+      .map((e) => JSON.stringify(e)).join('\n');
+    const r = await t.app.http.inject({ method: 'POST', url: '/api/v1/events', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
+    expect(r.statusCode).toBe(207);
+    expect((r.json() as { errors: { index: number; field: string }[] }).errors.map((e) => [e.index, e.field])).toEqual([[0, 'code'], [1, 'source'], [3, 'source']]);
+  });
+
   it('answers 400 when every event of the batch is refused', async () => {
     const r = await postEvents(t.app, [{ message: 'only-forged', source: 'alert' }]);
     expect(r.status).toBe(400);
