@@ -5,15 +5,36 @@ import { pino, destination } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import type { LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, finalizeEvent, parseConfig, serverConfigSchema, splitHostPort } from './core/index.ts';
-import type { AppendResult, Store } from './store/index.ts';
+import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
+import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
+import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
-import { buildServer, createMetrics, makeK8sAuditRoutes } from './api/index.ts';
-import type { Metrics } from './api/index.ts';
+import { buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
+import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
+import { ALERT_OWNERSHIP } from './detect/index.ts';
+import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
 import { builtinRuleFiles } from './detect/pack/index.ts';
 import { DetectionService, readRulePaths } from './detect/service/index.ts';
+
+/** `argus ingest --data`: audit files loaded by the operator, in the audit receivers' namespace */
+export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K8S_AUDIT_OWNERSHIP };
+/** detection stores its alerts through ingest: the only writer of `source: alert` */
+export const DETECTION_RECEIVER: IngestReceiver = { name: 'detection', owns: ALERT_OWNERSHIP };
+
+/**
+ * Every receiver that hands events to ingest, with what it owns (core/provenance.ts). `argus` is
+ * Argus's own audit trail (the securing issue): nothing writes it yet, but its source is reserved.
+ */
+export const INGEST_RECEIVERS: readonly IngestReceiver[] = [
+  GENERIC_RECEIVER,
+  K8S_AUDIT_RECEIVER,
+  CLI_INGEST_RECEIVER,
+  DETECTION_RECEIVER,
+  { name: 'argus', owns: { sources: ['argus_audit'], keyPrefixes: ['argus_audit:'] } },
+];
+
+const DETECTION: IngestOrigin = { receiver: DETECTION_RECEIVER.name };
 
 export interface App {
   config: ServerConfig;
@@ -22,8 +43,8 @@ export interface App {
   metrics: Metrics;
   http: FastifyInstance;
   detection: DetectionService;
-  /** finalize, store durably, then run what sits on the stream */
-  ingest(events: LogEventInput[]): Promise<AppendResult>;
+  /** apply the origin's ownership, finalize, store durably, then run what sits on the stream */
+  ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
   /** open the store (replays the WAL) and listen; returns the base URL */
   start(): Promise<string>;
   /** stop listening and close the store; safe twice */
@@ -62,15 +83,21 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   let ready = false;
   let stopped = false;
 
-  async function ingest(inputs: LogEventInput[]): Promise<AppendResult> {
+  const provenance = provenancePolicy(INGEST_RECEIVERS);
+
+  async function ingest(inputs: LogEventInput[], origin: IngestOrigin): Promise<IngestResult> {
+    const claimed = claimEvents(provenance, origin, inputs);
+    const rejected = claimed.rejected;
+    if (rejected.length > 0) metrics.rejected.inc({ reason: 'FORBIDDEN_SOURCE' }, rejected.length);
+    if (claimed.events.length === 0) return { accepted: 0, duplicates: 0, stored: [], rejected };
     const now = Date.now();
-    const events = inputs.map((e) => finalizeEvent(e, now));
+    const events = claimed.events.map((e) => finalizeEvent(e, now));
     const r = await store.append(events);
     if (r.duplicates > 0) metrics.duplicates.inc(r.duplicates);
     const bySource = new Map<string, number>();
     for (const e of r.stored) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
     for (const [source, n] of bySource) metrics.ingested.inc({ source }, n);
-    return r;
+    return { ...r, rejected };
   }
 
   const detection = new DetectionService({
@@ -78,7 +105,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     logger,
     dataDir: config.data,
     ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
-    storeAlerts: (events) => ingest(events),
+    storeAlerts: (events) => ingest(events, DETECTION),
     onAlerts: (alerts) => {
       for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: a.severity });
       opts.onAlerts?.(alerts);

@@ -1,15 +1,23 @@
 import type { Logger } from 'pino';
-import type { LogEventInput } from '../core/index.ts';
+import type { IngestOrigin, IngestRejection, LogEventInput } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
+
+/** What ingest did with a batch: the store's answer, plus the events the origin may not write. */
+export interface IngestResult extends AppendResult {
+  rejected: IngestRejection[];
+}
 
 /** What the HTTP layer needs; app.ts builds it. */
 export interface ApiDeps {
   store: Store;
   metrics: Metrics;
   logger: Logger;
-  /** finalize + make durable + hand to detection; resolves after the batch is durable */
-  ingest(events: LogEventInput[]): Promise<AppendResult>;
+  /**
+   * apply the origin's ownership (core/provenance.ts), finalize, make durable, hand to detection;
+   * resolves after the batch is durable
+   */
+  ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
   bodyLimit: number;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };

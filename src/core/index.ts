@@ -17,6 +17,8 @@ export {
   splitHostPort,
 } from './config.ts';
 export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
+export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
+export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';
 export { wildcardMatcher, wildcardNeedsLinearMatcher, globMatcher } from './wildcard.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';

@@ -35,6 +35,12 @@ export interface LogEvent extends PromotedFields {
   tsNanos?: number;
   /** when Argus accepted it, ms since epoch */
   receivedAt: number;
+  /**
+   * provenance, set on the ingest path (never by a client): the receiver and credential that
+   * accepted it, e.g. `generic/anonymous`, `k8s-audit/token:prod`, `detection` (core/provenance.ts);
+   * absent on events stored before it existed
+   */
+  ingest?: string;
   /** k8s_audit, container, journald, syslog, nginx, apache, otlp, loki, eks_authenticator, alert, ... */
   source: string;
   cluster?: string;
@@ -71,6 +77,7 @@ export const EVENT_COLUMNS = [
   'ts',
   'tsNanos',
   'receivedAt',
+  'ingest',
   'source',
   'cluster',
   'node',
@@ -112,6 +119,7 @@ export const COLUMN_TYPES: Record<EventColumn, ColumnType> = {
   ts: 'bigint',
   tsNanos: 'int',
   receivedAt: 'bigint',
+  ingest: 'string',
   source: 'string',
   cluster: 'string',
   node: 'string',

@@ -3,7 +3,7 @@
  * kinds fold several matches into one alert (see windows/detector.ts). `alertToLogEvent` turns
  * an alert into the `source: alert` event the server stores.
  */
-import type { LogEventInput } from '../core/index.ts';
+import type { LogEventInput, SourceOwnership } from '../core/index.ts';
 import type { Match } from './ruleset.ts';
 
 export interface Alert {
@@ -70,6 +70,9 @@ export function alertFromMatch(m: Match): Alert {
   if (m.author !== undefined) a.author = m.author;
   return a;
 }
+
+/** What detection writes: alert events, keyed `alert:<alertKey>`; no other receiver may. */
+export const ALERT_OWNERSHIP: SourceOwnership = { sources: ['alert'], keyPrefixes: ['alert:'] };
 
 /** The alert as the event the server stores (`source: alert`, `dedupKey: alert:<alertKey>`). */
 export function alertToLogEvent(a: Alert): LogEventInput {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
 import { ARGUS, ROOT, freePort, startServer, stopGracefully } from '../helpers/server-process.ts';
 import { hasSamples, samplePath } from '../helpers/samples.ts';
 
@@ -72,6 +74,16 @@ describe('argus CLI', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, rejected: 0 });
     expect(JSON.parse(r.stdout).accepted).toBeGreaterThan(0);
+    // provenance: written by the offline loader
+    const app = createApp({ data: join(dir, 'offline') }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
+    await app.store.start();
+    try {
+      const q = await app.http.inject({ method: 'GET', url: `/api/v1/query?q=${encodeURIComponent('* | stats count() by ingest')}` });
+      expect((q.json() as { rows: unknown[][] }).rows).toEqual([['cli-ingest', JSON.parse(r.stdout).accepted]]);
+    } finally {
+      await app.http.close();
+      await app.store.stop();
+    }
   });
 
   it('runs the built-in pack tests', async () => {

@@ -82,7 +82,7 @@ describe('audit webhook over mTLS', () => {
     const r = await post('/k8s-audit', event('cccccccc-0000-0000-0000-000000000001'), good);
     expect(r.status).toBe(200);
     const res = await app.http.inject({ method: 'GET', url: '/api/v1/query?q=auditId:cccccccc-0000-0000-0000-000000000001' });
-    expect((res.json() as { events: { cluster: string }[] }).events.map((e) => e.cluster)).toEqual(['prod']);
+    expect((res.json() as { events: { cluster: string; ingest: string }[] }).events.map((e) => [e.cluster, e.ingest])).toEqual([['prod', 'k8s-audit/mtls:kube-apiserver-prod']]);
   });
 
   it('refuses a request without a certificate, a CN not bound to a cluster, a cert from another CA, and a spoofed ?cluster=', async () => {

@@ -1,10 +1,17 @@
 /** Detection control: hot reload of rule files, detector stats, and recent alerts. */
 import type { FastifyInstance } from 'fastify';
 import { ArgusError } from '../../core/index.ts';
-import type { QueryPlan } from '../../core/index.ts';
+import type { FieldRef, Filter, QueryPlan } from '../../core/index.ts';
 import { parseQuery } from '../../query/index.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseLimit, timeRange } from './query.ts';
+
+const INGEST: FieldRef = { kind: 'column', name: 'ingest' };
+/** alerts written by detection (alerts stored before provenance existed have no `ingest`) */
+const FROM_DETECTION: Filter = {
+  op: 'or',
+  args: [{ op: 'match', field: INGEST, value: 'detection', wildcard: false }, { op: 'not', arg: { op: 'exists', field: INGEST } }],
+};
 
 export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const detection = (): NonNullable<ApiDeps['detection']> => {
@@ -20,7 +27,7 @@ export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): vo
     const plan: QueryPlan = {
       filter: {
         op: 'and',
-        args: [{ op: 'match', field: { kind: 'column', name: 'source' }, value: 'alert', wildcard: false }, ...(extra ? [extra.filter] : [])],
+        args: [{ op: 'match', field: { kind: 'column', name: 'source' }, value: 'alert', wildcard: false }, FROM_DETECTION, ...(extra ? [extra.filter] : [])],
       },
       stages: extra?.stages ?? [],
     };

@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { createApp } from '../../app.ts';
+import { CLI_INGEST_RECEIVER, createApp } from '../../app.ts';
 import { ArgusError } from '../../core/index.ts';
 import { readAuditFile } from '../../sources/k8s-audit/index.ts';
 import { DEFAULT_SERVER, fetchJson } from '../http-client.ts';
@@ -75,10 +75,10 @@ async function viaDataDir(files: string[], o: IngestOpts, t: Totals): Promise<vo
   try {
     for (const f of files) {
       await readAuditFile(f, async (batch) => {
-        const r = await app.ingest(batch.events);
+        const r = await app.ingest(batch.events, { receiver: CLI_INGEST_RECEIVER.name });
         t.accepted += r.accepted;
         t.duplicates += r.duplicates;
-        t.rejected += batch.errors.length;
+        t.rejected += batch.errors.length + r.rejected.length;
         for (const e of batch.errors.slice(0, 3)) process.stderr.write(`${f}: ${e.message}\n`);
       }, o.cluster ? { cluster: o.cluster } : {});
       t.files++;

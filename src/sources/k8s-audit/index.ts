@@ -3,6 +3,7 @@
  * EKS CloudWatch, GKE Cloud Logging, AKS diagnostic records) → LogEventInput. A pure library.
  */
 export { decodeAuditPayload } from './decode.ts';
+export { K8S_AUDIT_OWNERSHIP } from './ownership.ts';
 export { auditEventToLogEvent, auditMessage, auditSeverity } from './normalize.ts';
 export type { NormalizeContext } from './normalize.ts';
 export { redactAuditEvent, redactJson, redactText, redactedMarker, SENSITIVE_KEYS } from './redact.ts';

@@ -11,7 +11,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentInfo } from '../types.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import type { Snapshot } from './snapshots.ts';
-import { SEGMENT_COLUMNS } from './stored-columns.ts';
+import { SEGMENT_COLUMNS, segmentScan } from './stored-columns.ts';
 
 export const LOCATOR_COLUMNS = ['_file', '_row'] as const;
 
@@ -22,7 +22,7 @@ export function locatorRelation(snap: Snapshot, segments: readonly SegmentInfo[]
   const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
   return (
     `(${tail} UNION ALL BY NAME SELECT ${SEGMENT_COLUMNS}, filename AS "_file", file_row_number AS "_row" ` +
-    `FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true, filename = true, file_row_number = true))`
+    `FROM ${segmentScan(files, ', filename = true, file_row_number = true')})`
   );
 }
 

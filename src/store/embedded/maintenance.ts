@@ -14,7 +14,7 @@ import { findDamaged } from './segment-probe.ts';
 import type { ManifestEntry } from './manifest.ts';
 import { planCompaction, planRetention } from './retention.ts';
 import { segmentRelPath, writeSegment } from './segment-writer.ts';
-import { SEGMENT_COLUMNS, STORED_SELECT } from './stored-columns.ts';
+import { SEGMENT_COLUMNS, segmentScan, STORED_SELECT } from './stored-columns.ts';
 
 /** Deletes retired segment files and empty partition directories; never throws. */
 async function deleteFiles(ctx: StoreContext, segs: readonly SegmentInfo[]): Promise<void> {
@@ -91,7 +91,7 @@ export async function compact(ctx: StoreContext): Promise<CompactionReport> {
       const path = segmentRelPath(first.source, first.partition, id);
       const files = g.map((s) => literal(join(ctx.dataDir, s.path))).join(', ');
       const select =
-        `SELECT ${STORED_SELECT} FROM (SELECT ${SEGMENT_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) ` +
+        `SELECT ${STORED_SELECT} FROM (SELECT ${SEGMENT_COLUMNS} FROM ${segmentScan(files)}) ` +
         `ORDER BY "ts", "id"`;
       let written: { bytes: number; sha256: string };
       try {

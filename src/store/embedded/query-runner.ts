@@ -16,7 +16,7 @@ import type { TsWindow } from './newest-first.ts';
 import type { SqlRenderer } from './renderer.ts';
 import { selectSegments } from './segment-select.ts';
 import type { Snapshot, Snapshots } from './snapshots.ts';
-import { SEGMENT_COLUMNS } from './stored-columns.ts';
+import { SEGMENT_COLUMNS, segmentScan } from './stored-columns.ts';
 import type { Tail } from './tail.ts';
 import { runTolerant } from './tolerant-query.ts';
 import type { TolerantDeps } from './tolerant-query.ts';
@@ -34,7 +34,7 @@ export function buildRelation(snap: Snapshot, segments: readonly SegmentInfo[], 
   const tail = `SELECT ${COLUMN_LIST} FROM tail WHERE "_wal" > ${Math.trunc(snap.flushedWal)}`;
   if (segments.length === 0) return `(${tail})`;
   const files = segments.map((s) => literal(join(dataDir, s.path))).join(', ');
-  return `(${tail} UNION ALL BY NAME SELECT ${SEGMENT_COLUMNS} FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true))`;
+  return `(${tail} UNION ALL BY NAME SELECT ${SEGMENT_COLUMNS} FROM ${segmentScan(files)})`;
 }
 
 /** The row count an events plan of only `head` stages returns at most (as the renderer limits it). */

@@ -25,6 +25,19 @@ export const DECODE_DEDUP =
 /** The event columns of a segment row as stored: dedupKey encoded. */
 export const STORED_SELECT = EVENT_COLUMNS.map((c) => (c === 'dedupKey' ? `${ENCODE_DEDUP} AS "dedupKey"` : ident(c))).join(', ');
 
+/** No rows, every event column typed: gives a union by name the columns an older segment lacks. */
+const ALL_COLUMNS_NO_ROWS = `SELECT ${EVENT_COLUMNS.map((c) => `NULL::${sqlType(c)} AS ${ident(c)}`).join(', ')} WHERE FALSE`;
+
+/**
+ * A relation over segment files (`'a', 'b'` literals) that has every event column, even when no
+ * file has it: segments written before a column existed (e.g. `ingest`) read it as NULL. DuckDB
+ * drops the empty branch and still pushes projections and filters into the Parquet scan.
+ * `options` is appended to read_parquet's (e.g. `, filename = true`).
+ */
+export function segmentScan(files: string, options = ''): string {
+  return `(${ALL_COLUMNS_NO_ROWS} UNION ALL BY NAME SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true${options}))`;
+}
+
 /** The event columns read from a segment (types cast, dedupKey decoded). */
 export const SEGMENT_COLUMNS = EVENT_COLUMNS.map((c) =>
   c === 'dedupKey' ? `CAST(${DECODE_DEDUP} AS VARCHAR) AS "dedupKey"` : `CAST(${ident(c)} AS ${sqlType(c)}) AS ${ident(c)}`,

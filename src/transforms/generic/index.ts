@@ -1,2 +1,3 @@
 export { decodeGenericEvents } from './decode.ts';
 export type { DecodeError, DecodeResult } from './decode.ts';
+export { GENERIC_OWNERSHIP } from './ownership.ts';
