@@ -93,6 +93,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     logger,
     ingest,
     bodyLimit: config.bodyLimit,
+    maxDepth: config.limits.maxDepth,
     isReady: () => ready,
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),

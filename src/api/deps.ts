@@ -11,6 +11,8 @@ export interface ApiDeps {
   /** finalize + make durable + hand to detection; resolves after the batch is durable */
   ingest(events: LogEventInput[]): Promise<AppendResult>;
   bodyLimit: number;
+  /** nesting cap of one ingested event (config `limits.maxDepth`; default DEFAULT_MAX_DEPTH) */
+  maxDepth?: number;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */

@@ -14,9 +14,11 @@ export {
   auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
+  limitsConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
+export { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING, MIN_TS_MS, MAX_TS_MS, tsInRange, exceedsDepth, depthMessage } from './json-limits.ts';

@@ -8,32 +8,47 @@ export interface ItemError {
   message: string;
 }
 
+/** The errors shown in an answer (the count is always complete). */
+export const MAX_ERRORS_SHOWN = 100;
+
 /**
  * Stores the good events of a batch (durably, before answering) and reports the bad ones by index.
- * 200: all stored; 207: some stored, some rejected; 400: none valid.
+ * 200: all stored; 207: some stored, some rejected; 400: none valid. `positions[i]` is the body
+ * index of `events[i]`: an event the store itself refuses (its second line of defence) is reported
+ * at that index too.
  */
 export async function respondToBatch(
   reply: FastifyReply,
   deps: ApiDeps,
   events: LogEventInput[],
-  errors: ItemError[],
+  decodeErrors: ItemError[],
+  positions?: readonly number[],
 ): Promise<unknown> {
+  let errors = decodeErrors;
   if (errors.length > 0) deps.metrics.rejected.inc({ reason: 'BAD_EVENT' }, errors.length);
-  if (events.length === 0 && errors.length > 0) {
-    const first = errors[0]!;
-    return reply.status(400).send({
-      error: { code: 'BAD_EVENT', message: `no valid event in the batch: [${first.index}] ${first.message}`, errors: errors.slice(0, 100) },
-      accepted: 0,
-      rejected: errors.length,
-    });
-  }
+  if (events.length === 0 && errors.length > 0) return noneValid(reply, errors);
   const r = events.length > 0 ? await deps.ingest(events) : { accepted: 0, duplicates: 0, stored: [] };
+  if (r.rejected !== undefined && r.rejected.length > 0) {
+    deps.metrics.rejected.inc({ reason: 'BAD_EVENT' }, r.rejected.length);
+    const refused = r.rejected.map((x) => ({ ...x, index: positions?.[x.index] ?? x.index }));
+    errors = [...errors, ...refused].sort((a, b) => a.index - b.index);
+    if (r.accepted === 0 && r.duplicates === 0) return noneValid(reply, errors);
+  }
   const body: Record<string, unknown> = {
     accepted: r.accepted,
     duplicates: r.duplicates,
     rejected: errors.length,
     ids: r.stored.map((e) => e.id),
   };
-  if (errors.length > 0) body.errors = errors.slice(0, 100);
+  if (errors.length > 0) body.errors = errors.slice(0, MAX_ERRORS_SHOWN);
   return reply.status(errors.length > 0 ? 207 : 200).send(body);
+}
+
+function noneValid(reply: FastifyReply, errors: ItemError[]): FastifyReply {
+  const first = errors[0]!;
+  return reply.status(400).send({
+    error: { code: 'BAD_EVENT', message: `no valid event in the batch: [${first.index}] ${first.message}`, errors: errors.slice(0, MAX_ERRORS_SHOWN) },
+    accepted: 0,
+    rejected: errors.length,
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogEventInput } from '../../core/index.ts';
-import { parseRfc3339Nanos, severityFromText } from '../../core/index.ts';
+import { DEFAULT_MAX_DEPTH, depthMessage, exceedsDepth, parseRfc3339Nanos, severityFromText, tsInRange } from '../../core/index.ts';
 
 export interface DecodeError {
   index: number;
@@ -16,6 +16,13 @@ export interface DecodeError {
 export interface DecodeResult {
   events: LogEventInput[];
   errors: DecodeError[];
+  /** the body index of each event (events[i] came from element or line positions[i]) */
+  positions: number[];
+}
+
+export interface DecodeOptions {
+  /** nesting cap of one event (objects/arrays; the event itself is level 1) */
+  maxDepth?: number;
 }
 
 const str = z.string().max(64 * 1024);
@@ -105,7 +112,20 @@ const COPIED = [
   'auditId', 'decision', 'reason', 'impersonatedUser', 'dedupKey',
 ] as const;
 
+const RANGE = '1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z';
+
+function checkRange(t: { ts: number; tsNanos?: number }, v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
+  if (tsInRange(t.ts)) return t;
+  const shown = typeof v === 'number' ? String(v) : `"${v.slice(0, 64)}"`;
+  return { index: -1, field, message: `${field}: ${shown} is out of range (${RANGE}, as RFC3339 or epoch s/ms/µs/ns)` };
+}
+
 function toTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
+  const t = parseTime(v, field);
+  return 'message' in t ? t : checkRange(t, v, field);
+}
+
+function parseTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
   if (typeof v === 'number') {
     // seconds (10 digits), ms (13), µs (16), ns (19)
     if (v < 1e11) return { ts: Math.round(v * 1000) };
@@ -146,9 +166,35 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
   return { ok: out };
 }
 
-function validateOne(value: unknown, index: number, now: number, out: DecodeResult): void {
+/** The top-level field of `e` holding a value nested deeper than `maxDepth` (the event is level 1), if any. */
+function tooDeepField(e: Record<string, unknown>, maxDepth: number): string | undefined {
+  for (const k in e) {
+    const v = e[k];
+    if (v !== null && typeof v === 'object' && exceedsDepth(v, maxDepth - 1)) return k;
+  }
+  return undefined;
+}
+
+/** One element or line: an event, or that event's error; never throws (a decoder bug is that event's error). */
+function validateOne(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
+  const before = out.events.length;
+  try {
+    validateChecked(value, index, now, out, maxDepth);
+  } catch (e) {
+    out.events.length = before;
+    out.errors.push({ index, message: `event could not be decoded: ${(e as Error).message}` });
+  }
+  if (out.events.length > before) out.positions.push(index);
+}
+
+function validateChecked(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     out.errors.push({ index, message: 'event must be a JSON object' });
+    return;
+  }
+  const deep = tooDeepField(value as Record<string, unknown>, maxDepth);
+  if (deep !== undefined) {
+    out.errors.push({ index, field: deep, message: depthMessage(deep, maxDepth) });
     return;
   }
   if (fastValid(value as Record<string, unknown>)) {
@@ -170,8 +216,9 @@ function validateOne(value: unknown, index: number, now: number, out: DecodeResu
 }
 
 /** Decodes a body. `index` in errors is the event's position (array index, or NDJSON line number from 0). */
-export function decodeGenericEvents(body: string, now: number = Date.now()): DecodeResult {
-  const out: DecodeResult = { events: [], errors: [] };
+export function decodeGenericEvents(body: string, now: number = Date.now(), opts: DecodeOptions = {}): DecodeResult {
+  const out: DecodeResult = { events: [], errors: [], positions: [] };
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const text = body.trim();
   if (text.length === 0) return out;
   if (text.startsWith('[')) {
@@ -182,7 +229,7 @@ export function decodeGenericEvents(body: string, now: number = Date.now()): Dec
       out.errors.push({ index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
       return out;
     }
-    (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out));
+    (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out, maxDepth));
     return out;
   }
   const lines = text.split('\n');
@@ -198,7 +245,7 @@ export function decodeGenericEvents(body: string, now: number = Date.now()): Dec
       index++;
       continue;
     }
-    validateOne(v, index, now, out);
+    validateOne(v, index, now, out, maxDepth);
     index++;
   }
   return out;
