@@ -52,6 +52,18 @@ export function exceedsDepth(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * The first top-level field of the event object `e` whose value takes the event beyond `maxDepth`
+ * levels (the event itself is level 1), or undefined when the event is within the cap.
+ */
+export function tooDeepField(e: Record<string, unknown>, maxDepth: number): string | undefined {
+  for (const k in e) {
+    const v = e[k];
+    if (v !== null && typeof v === 'object' && exceedsDepth(v, maxDepth - 1)) return k;
+  }
+  return undefined;
+}
+
 /** The message of a too-deep event, naming the cap (and where to raise it). */
 export function depthMessage(field: string, max: number): string {
   return `${field}: nested more than ${max} levels deep (limits.maxDepth)`;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogEventInput } from '../../core/index.ts';
-import { DEFAULT_MAX_DEPTH, depthMessage, exceedsDepth, parseRfc3339Nanos, severityFromText, tsInRange } from '../../core/index.ts';
+import { DEFAULT_MAX_DEPTH, depthMessage, parseRfc3339Nanos, severityFromText, tooDeepField, tsInRange } from '../../core/index.ts';
 
 export interface DecodeError {
   index: number;
@@ -164,15 +164,6 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
   if (sevText !== undefined) out.severityText = sevText;
   for (const k of COPIED) if (e[k] !== undefined) (out as Record<string, unknown>)[k] = e[k];
   return { ok: out };
-}
-
-/** The top-level field of `e` holding a value nested deeper than `maxDepth` (the event is level 1), if any. */
-function tooDeepField(e: Record<string, unknown>, maxDepth: number): string | undefined {
-  for (const k in e) {
-    const v = e[k];
-    if (v !== null && typeof v === 'object' && exceedsDepth(v, maxDepth - 1)) return k;
-  }
-  return undefined;
 }
 
 /** One element or line: an event, or that event's error; never throws (a decoder bug is that event's error). */
