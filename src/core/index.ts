@@ -21,4 +21,4 @@ export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, Tl
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
-export { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING, MIN_TS_MS, MAX_TS_MS, tsInRange, exceedsDepth, tooDeepField, depthMessage } from './json-limits.ts';
+export { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING, MAX_ERRORS_KEPT, MIN_TS_MS, MAX_TS_MS, tsInRange, exceedsDepth, tooDeepField, depthMessage } from './json-limits.ts';

@@ -11,6 +11,12 @@ export const DEFAULT_MAX_DEPTH = 512;
 /** The highest cap the config accepts: deep enough for any real payload, shallow enough for recursive code. */
 export const MAX_DEPTH_CEILING = 1000;
 
+/**
+ * Per-event errors a decoder keeps for its answer (the rest are only counted): a 12 MB body of
+ * `1,1,1,...` is 6M bad events, and 6M error objects would be ~400 MB.
+ */
+export const MAX_ERRORS_KEPT = 1000;
+
 /** Event times are kept within 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z (ms since the epoch). */
 export const MIN_TS_MS = 0;
 export const MAX_TS_MS = 253_402_300_799_999;

@@ -114,6 +114,21 @@ describe('per-event errors on POST /api/v1/events', () => {
   });
 });
 
+describe('a body of 1,000,000 tiny bad events', () => {
+  it('stores the good one, counts every bad one and lists at most 100', async () => {
+    const r = await post('/api/v1/events', `[{"message":"mil ok"}${',1'.repeat(1_000_000)}]`);
+    expect(r.status).toBe(207);
+    expect(r.body.accepted).toBe(1);
+    expect(r.body.rejected).toBe(1_000_000);
+    expect(r.body.errors).toHaveLength(100);
+    expect(r.body.errors[0]).toEqual({ index: 1, message: 'event must be a JSON object' });
+    const audit = await post('/k8s-audit?cluster=c1', `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[${JSON.stringify(auditEvent('mil-0'))}${',1'.repeat(1_000_000)}]}`);
+    expect(audit.status).toBe(207);
+    expect(audit.body.rejected).toBe(1_000_000);
+    expect(audit.body.errors).toHaveLength(100);
+  });
+});
+
 describe('per-event errors on POST /k8s-audit', () => {
   it('an EventList with one requestObject nested 10,000 deep answers 207; the good items are stored, no 500', async () => {
     const r = await post('/k8s-audit?cluster=c1', deepEventList('evl'));

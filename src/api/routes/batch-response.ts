@@ -15,7 +15,8 @@ export const MAX_ERRORS_SHOWN = 100;
  * Stores the good events of a batch (durably, before answering) and reports the bad ones by index.
  * 200: all stored; 207: some stored, some rejected; 400: none valid. `positions[i]` is the body
  * index of `events[i]`: an event the store itself refuses (its second line of defence) is reported
- * at that index too.
+ * at that index too. `rejectedTotal` counts the decoder's errors, of which `decodeErrors` may hold
+ * only the first MAX_ERRORS_KEPT.
  */
 export async function respondToBatch(
   reply: FastifyReply,
@@ -23,32 +24,35 @@ export async function respondToBatch(
   events: LogEventInput[],
   decodeErrors: ItemError[],
   positions?: readonly number[],
+  rejectedTotal: number = decodeErrors.length,
 ): Promise<unknown> {
   let errors = decodeErrors;
-  if (errors.length > 0) deps.metrics.rejected.inc({ reason: 'BAD_EVENT' }, errors.length);
-  if (events.length === 0 && errors.length > 0) return noneValid(reply, errors);
+  let rejected = Math.max(rejectedTotal, errors.length);
+  if (rejected > 0) deps.metrics.rejected.inc({ reason: 'BAD_EVENT' }, rejected);
+  if (events.length === 0 && errors.length > 0) return noneValid(reply, errors, rejected);
   const r = events.length > 0 ? await deps.ingest(events) : { accepted: 0, duplicates: 0, stored: [] };
   if (r.rejected !== undefined && r.rejected.length > 0) {
     deps.metrics.rejected.inc({ reason: 'BAD_EVENT' }, r.rejected.length);
     const refused = r.rejected.map((x) => ({ ...x, index: positions?.[x.index] ?? x.index }));
     errors = [...errors, ...refused].sort((a, b) => a.index - b.index);
-    if (r.accepted === 0 && r.duplicates === 0) return noneValid(reply, errors);
+    rejected += refused.length;
+    if (r.accepted === 0 && r.duplicates === 0) return noneValid(reply, errors, rejected);
   }
   const body: Record<string, unknown> = {
     accepted: r.accepted,
     duplicates: r.duplicates,
-    rejected: errors.length,
+    rejected,
     ids: r.stored.map((e) => e.id),
   };
   if (errors.length > 0) body.errors = errors.slice(0, MAX_ERRORS_SHOWN);
-  return reply.status(errors.length > 0 ? 207 : 200).send(body);
+  return reply.status(rejected > 0 ? 207 : 200).send(body);
 }
 
-function noneValid(reply: FastifyReply, errors: ItemError[]): FastifyReply {
+function noneValid(reply: FastifyReply, errors: ItemError[], rejected: number): FastifyReply {
   const first = errors[0]!;
   return reply.status(400).send({
     error: { code: 'BAD_EVENT', message: `no valid event in the batch: [${first.index}] ${first.message}`, errors: errors.slice(0, MAX_ERRORS_SHOWN) },
     accepted: 0,
-    rejected: errors.length,
+    rejected,
   });
 }

@@ -13,6 +13,6 @@ export function registerEventRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (decoded.errors.length === 1 && decoded.errors[0]!.index === -1) {
       throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
     }
-    return respondToBatch(reply, deps, decoded.events, decoded.errors, decoded.positions);
+    return respondToBatch(reply, deps, decoded.events, decoded.errors, decoded.positions, decoded.rejected);
   });
 }

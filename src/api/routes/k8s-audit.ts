@@ -69,7 +69,7 @@ export function makeK8sAuditRoutes(cfg: AuditWebhookConfig) {
         throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
       }
       if (decoded.redactions > 0) deps.metrics.redactions.inc(decoded.redactions);
-      return respondToBatch(reply, deps, decoded.events, decoded.errors, decoded.positions);
+      return respondToBatch(reply, deps, decoded.events, decoded.errors, decoded.positions, decoded.rejected);
     };
     for (const url of ['/k8s-audit', '/api/v1/ingest/k8s-audit']) {
       app.post(url, { bodyLimit: cfg.bodyLimit }, handler);

@@ -80,7 +80,7 @@ async function viaDataDir(files: string[], o: IngestOpts, t: Totals): Promise<vo
         t.duplicates += r.duplicates;
         // the store refuses (and reports) an event it cannot encode; its neighbours are stored
         const refused = (r.rejected ?? []).map((x) => ({ ...x, index: batch.positions[x.index] ?? x.index }));
-        t.rejected += batch.errors.length + refused.length;
+        t.rejected += batch.rejected + refused.length;
         for (const e of [...batch.errors, ...refused].slice(0, 3)) process.stderr.write(`${f}: line ${e.index + 1}: ${e.message}\n`);
       }, { maxDepth: app.config.limits.maxDepth, ...(o.cluster ? { cluster: o.cluster } : {}) });
       t.files++;

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_DEPTH, depthMessage, exceedsDepth, tooDeepField } from '../../core/json-limits.ts';
+import { DEFAULT_MAX_DEPTH, MAX_ERRORS_KEPT, depthMessage, exceedsDepth, tooDeepField } from '../../core/json-limits.ts';
 import type { LogEventInput } from '../../core/log-event.ts';
 import { normalizeAuditEvent } from './normalize.ts';
 import type { DecodeContext, DecodeResult, DetectedFormat, EnvelopeHints } from './types.ts';
@@ -13,7 +13,7 @@ export class Collector {
   constructor(ctx: DecodeContext, format: DetectedFormat = 'unknown') {
     this.ctx = ctx;
     this.maxDepth = ctx.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.result = { events: [], positions: [], errors: [], skipped: [], redactions: 0, format };
+    this.result = { events: [], positions: [], errors: [], rejected: 0, skipped: [], redactions: 0, format };
   }
 
   set format(f: DetectedFormat) {
@@ -21,7 +21,8 @@ export class Collector {
   }
 
   error(index: number, message: string, field?: string): void {
-    this.result.errors.push(field === undefined ? { index, message } : { index, message, field });
+    this.result.rejected++;
+    if (this.result.errors.length < MAX_ERRORS_KEPT) this.result.errors.push(field === undefined ? { index, message } : { index, message, field });
   }
 
   skip(index: number, reason: string): void {

@@ -66,7 +66,7 @@ export async function readAuditFile(
     const r = c.result;
     if (r.events.length === 0 && r.errors.length === 0 && r.skipped.length === 0) return;
     sum.events += r.events.length;
-    sum.errors += r.errors.length;
+    sum.errors += r.rejected;
     sum.skipped += r.skipped.length;
     sum.redactions += r.redactions;
     sum.batches++;

@@ -40,7 +40,10 @@ export interface DecodeResult {
   events: LogEventInput[];
   /** the payload index of each event (events[i] came from record positions[i]) */
   positions: number[];
+  /** the first MAX_ERRORS_KEPT errors */
   errors: DecodeError[];
+  /** how many records were rejected (errors beyond MAX_ERRORS_KEPT are only counted) */
+  rejected: number;
   skipped: DecodeSkip[];
   /** number of values replaced by redaction over all events */
   redactions: number;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogEventInput } from '../../core/index.ts';
-import { DEFAULT_MAX_DEPTH, depthMessage, parseRfc3339Nanos, severityFromText, tooDeepField, tsInRange } from '../../core/index.ts';
+import { DEFAULT_MAX_DEPTH, MAX_ERRORS_KEPT, depthMessage, parseRfc3339Nanos, severityFromText, tooDeepField, tsInRange } from '../../core/index.ts';
 
 export interface DecodeError {
   index: number;
@@ -15,7 +15,10 @@ export interface DecodeError {
 
 export interface DecodeResult {
   events: LogEventInput[];
+  /** the first MAX_ERRORS_KEPT errors, by index */
   errors: DecodeError[];
+  /** how many events were rejected (errors beyond MAX_ERRORS_KEPT are only counted) */
+  rejected: number;
   /** the body index of each event (events[i] came from element or line positions[i]) */
   positions: number[];
 }
@@ -166,6 +169,11 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
   return { ok: out };
 }
 
+function addError(out: DecodeResult, e: DecodeError): void {
+  out.rejected++;
+  if (out.errors.length < MAX_ERRORS_KEPT) out.errors.push(e);
+}
+
 /** One element or line: an event, or that event's error; never throws (a decoder bug is that event's error). */
 function validateOne(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
   const before = out.events.length;
@@ -173,24 +181,24 @@ function validateOne(value: unknown, index: number, now: number, out: DecodeResu
     validateChecked(value, index, now, out, maxDepth);
   } catch (e) {
     out.events.length = before;
-    out.errors.push({ index, message: `event could not be decoded: ${(e as Error).message}` });
+    addError(out, { index, message: `event could not be decoded: ${(e as Error).message}` });
   }
   if (out.events.length > before) out.positions.push(index);
 }
 
 function validateChecked(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    out.errors.push({ index, message: 'event must be a JSON object' });
+    addError(out, { index, message: 'event must be a JSON object' });
     return;
   }
   const deep = tooDeepField(value as Record<string, unknown>, maxDepth);
   if (deep !== undefined) {
-    out.errors.push({ index, field: deep, message: depthMessage(deep, maxDepth) });
+    addError(out, { index, field: deep, message: depthMessage(deep, maxDepth) });
     return;
   }
   if (fastValid(value as Record<string, unknown>)) {
     const ev = convert(value as GenericEvent, index, now);
-    if ('err' in ev) out.errors.push(ev.err);
+    if ('err' in ev) addError(out, ev.err);
     else out.events.push(ev.ok);
     return;
   }
@@ -198,17 +206,17 @@ function validateChecked(value: unknown, index: number, now: number, out: Decode
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.');
-    out.errors.push({ index, field, message: `${field || 'event'}: ${issue.message}` });
+    addError(out, { index, field, message: `${field || 'event'}: ${issue.message}` });
     return;
   }
   const ev = convert(r.data, index, now);
-  if ('err' in ev) out.errors.push(ev.err);
+  if ('err' in ev) addError(out, ev.err);
   else out.events.push(ev.ok);
 }
 
 /** Decodes a body. `index` in errors is the event's position (array index, or NDJSON line number from 0). */
 export function decodeGenericEvents(body: string, now: number = Date.now(), opts: DecodeOptions = {}): DecodeResult {
-  const out: DecodeResult = { events: [], errors: [], positions: [] };
+  const out: DecodeResult = { events: [], errors: [], rejected: 0, positions: [] };
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const text = body.trim();
   if (text.length === 0) return out;
@@ -217,7 +225,7 @@ export function decodeGenericEvents(body: string, now: number = Date.now(), opts
     try {
       arr = JSON.parse(text);
     } catch (e) {
-      out.errors.push({ index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
+      addError(out, { index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
       return out;
     }
     (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out, maxDepth));
@@ -232,7 +240,7 @@ export function decodeGenericEvents(body: string, now: number = Date.now(), opts
     try {
       v = JSON.parse(l);
     } catch (e) {
-      out.errors.push({ index, message: `line ${index + 1} is not valid JSON: ${(e as Error).message}` });
+      addError(out, { index, message: `line ${index + 1} is not valid JSON: ${(e as Error).message}` });
       index++;
       continue;
     }
