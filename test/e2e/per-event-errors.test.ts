@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { parseConfig, serverConfigSchema } from '../../src/core/index.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { startTestApp } from '../helpers/app.ts';
 
@@ -111,6 +112,31 @@ describe('per-event errors on POST /api/v1/events', () => {
     expect(r.status).toBe(207);
     expect((r.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['ts', 'code', 'ts']);
     expect(await count('"rng ok"')).toBe(1);
+  });
+});
+
+describe('events at the nesting cap', () => {
+  it('are stored, queried and flushed to a segment at the highest cap the config allows (1000)', async () => {
+    const deep = await startTestApp({ limits: { maxDepth: 1000 } });
+    try {
+      const body = `[{"message":"cap ok","attrs":${deepText(999)}},{"message":"cap over","attrs":${deepText(1000)}}]`;
+      const r = await deep.app.http.inject({ method: 'POST', url: '/api/v1/events', payload: body, headers: { 'content-type': 'application/json' } });
+      expect(r.statusCode).toBe(207);
+      expect((r.json() as { errors: unknown[] }).errors).toEqual([{ index: 1, field: 'attrs', message: 'attrs: nested more than 1000 levels deep (limits.maxDepth)' }]);
+      await deep.app.store.flush();
+      const q = await deep.app.http.inject({ method: 'GET', url: `/api/v1/query?q=${encodeURIComponent('"cap ok"')}` });
+      expect(q.statusCode).toBe(200);
+      const events = (q.json() as { events: { attrs: unknown }[] }).events;
+      expect(events).toHaveLength(1);
+      expect(JSON.stringify(events[0]!.attrs)).toBe(deepText(999));
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it('the config defaults the cap to 512 and refuses one above 1000', () => {
+    expect(parseConfig(serverConfigSchema, {}).limits.maxDepth).toBe(512);
+    expect(() => parseConfig(serverConfigSchema, { limits: { maxDepth: 5000 } })).toThrow(/limits\.maxDepth/);
   });
 });
 
