@@ -97,7 +97,11 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     const bySource = new Map<string, number>();
     for (const e of r.stored) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
     for (const [source, n] of bySource) metrics.ingested.inc({ source }, n);
-    return { ...r, rejected };
+    if (r.rejected === undefined || r.rejected.length === 0) return { ...r, rejected };
+    // the store's own refusals (its second line of defence), at their positions in `inputs`
+    metrics.rejected.inc({ reason: 'BAD_EVENT' }, r.rejected.length);
+    const refused = r.rejected.map((x) => ({ position: claimed.positions[x.index]!, ...(x.field ? { field: x.field } : {}), message: x.message }));
+    return { ...r, rejected: [...rejected, ...refused].sort((a, b) => a.position - b.position) };
   }
 
   const detection = new DetectionService({
@@ -120,6 +124,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     logger,
     ingest,
     bodyLimit: config.bodyLimit,
+    maxDepth: config.limits.maxDepth,
     isReady: () => ready,
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),

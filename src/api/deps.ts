@@ -3,8 +3,11 @@ import type { IngestOrigin, IngestRejection, LogEventInput } from '../core/index
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 
-/** What ingest did with a batch: the store's answer, plus the events the origin may not write. */
-export interface IngestResult extends AppendResult {
+/**
+ * What ingest did with a batch: the store's answer, with every event it did not store (the origin
+ * may not write it, or the store refused it) at its position in the batch handed to ingest.
+ */
+export interface IngestResult extends Omit<AppendResult, 'rejected'> {
   rejected: IngestRejection[];
 }
 
@@ -19,6 +22,8 @@ export interface ApiDeps {
    */
   ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
   bodyLimit: number;
+  /** nesting cap of one ingested event (config `limits.maxDepth`; default DEFAULT_MAX_DEPTH) */
+  maxDepth?: number;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */

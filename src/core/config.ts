@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArgusError } from './errors.ts';
+import { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING } from './json-limits.ts';
 
 /** Validates a config value against a zod schema; a bad field throws BAD_CONFIG naming its path. */
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, value: unknown, where = 'config'): z.infer<S> {
@@ -78,6 +79,17 @@ export const detectionConfigSchema = z
   })
   .strict();
 
+export const limitsConfigSchema = z
+  .object({
+    /**
+     * max nesting (objects/arrays) of one ingested event; a deeper event is that event's error in a
+     * 207, its neighbours are stored (checked iteratively; at most 1000: JSON.stringify and
+     * structuredClone recurse)
+     */
+    maxDepth: z.number().int().min(8).max(MAX_DEPTH_CEILING).default(DEFAULT_MAX_DEPTH),
+  })
+  .strict();
+
 export const tlsConfigSchema = z
   .object({
     certFile: z.string(),
@@ -99,6 +111,8 @@ export const serverConfigSchema = z
     store: storeConfigSchema.default({}),
     k8sAudit: auditWebhookConfigSchema.default({}),
     detection: detectionConfigSchema.default({}),
+    /** per-event limits applied by every ingest decoder */
+    limits: limitsConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** component sections (sources, rules, alerting...) owned by later issues */
     components: z.record(z.string(), z.unknown()).default({}),
@@ -110,6 +124,7 @@ export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
+export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export function splitHostPort(listen: string): { host: string; port: number } {

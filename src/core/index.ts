@@ -14,12 +14,14 @@ export {
   auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
+  limitsConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig } from './config.ts';
 export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
 export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';
 export { wildcardMatcher, wildcardNeedsLinearMatcher, globMatcher } from './wildcard.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
+export { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING, MAX_ERRORS_KEPT, MIN_TS_MS, MAX_TS_MS, tsInRange, exceedsDepth, tooDeepField, depthMessage } from './json-limits.ts';

@@ -32,9 +32,10 @@ export interface IngestOrigin {
 }
 
 /** An event refused by its receiver's ownership; `position` is its index in the claimed array. */
+/** An event ingest did not store: `position` is its index in the batch handed to ingest. */
 export interface IngestRejection {
   position: number;
-  field: 'source';
+  field?: string;
   message: string;
 }
 
@@ -88,12 +89,13 @@ export function claimEvents(
   policy: ProvenancePolicy,
   origin: IngestOrigin,
   events: readonly LogEventInput[],
-): { events: LogEventInput[]; rejected: IngestRejection[] } {
+): { events: LogEventInput[]; positions: number[]; rejected: IngestRejection[] } {
   const owns = policy.receivers.get(origin.receiver);
   if (owns === undefined) throw new ArgusError('INTERNAL', `receiver "${origin.receiver}" is not declared`);
   const label = ingestLabel(origin);
   const [home] = owns.keyPrefixes;
   const out: LogEventInput[] = [];
+  const positions: number[] = [];
   const rejected: IngestRejection[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -106,8 +108,9 @@ export function claimEvents(
     if (k !== undefined && !owns.keyPrefixes.some((p) => k.startsWith(p))) e.dedupKey = home + k;
     e.ingest = label;
     out.push(e);
+    positions.push(i);
   }
-  return { events: out, rejected };
+  return { events: out, positions, rejected };
 }
 
 function refusal(policy: ProvenancePolicy, owns: SourceOwnership, receiver: string, source: unknown): string | undefined {

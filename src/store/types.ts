@@ -12,6 +12,11 @@ export interface AppendResult {
   duplicates: number;
   /** the stored events, in input order (duplicates excluded) */
   stored: LogEvent[];
+  /**
+   * events the store refused (cannot be canonicalized or encoded), by their index in the appended
+   * array; the rest of the batch is stored. Absent when none.
+   */
+  rejected?: { index: number; field?: string; message: string }[];
 }
 
 export interface StoreQuery {

@@ -14,10 +14,10 @@ export function registerEventRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/v1/events', async (req, reply) => {
     const body = typeof req.body === 'string' ? req.body : '';
     if (body.trim().length === 0) throw new ArgusError('BAD_JSON', 'body is empty: send a JSON array, a JSON object or NDJSON');
-    const decoded = decodeGenericEvents(body, Date.now());
+    const decoded = decodeGenericEvents(body, Date.now(), { maxDepth: deps.maxDepth });
     if (decoded.errors.length === 1 && decoded.errors[0]!.index === -1) {
       throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
     }
-    return respondToBatch(reply, deps, decoded.events, decoded.errors, ANONYMOUS);
+    return respondToBatch(reply, deps, decoded.events, decoded.errors, ANONYMOUS, decoded.positions, decoded.rejected);
   });
 }

@@ -75,13 +75,13 @@ export function makeK8sAuditRoutes(cfg: AuditWebhookConfig) {
       const { cluster, credential } = resolveSender(req, cfg);
       const body = typeof req.body === 'string' ? req.body : '';
       if (body.trim().length === 0) throw new ArgusError('BAD_JSON', 'body is empty: send an audit.k8s.io EventList');
-      const decoded = decodeAuditPayload(body, { cluster, receivedAt: Date.now(), untrustedEnvelope: true });
+      const decoded = decodeAuditPayload(body, { cluster, receivedAt: Date.now(), untrustedEnvelope: true, maxDepth: deps.maxDepth });
       if (decoded.events.length === 0 && decoded.format === 'unknown' && decoded.errors.length === 1) {
         throw new ArgusError('BAD_JSON', decoded.errors[0]!.message);
       }
       if (decoded.redactions > 0) deps.metrics.redactions.inc(decoded.redactions);
       const origin = { receiver: K8S_AUDIT_RECEIVER.name, credential };
-      return respondToBatch(reply, deps, decoded.events, decoded.errors, origin, decoded.skipped);
+      return respondToBatch(reply, deps, decoded.events, decoded.errors, origin, decoded.positions, decoded.rejected);
     };
     for (const url of ['/k8s-audit', '/api/v1/ingest/k8s-audit']) {
       app.post(url, { bodyLimit: cfg.bodyLimit }, handler);

@@ -78,9 +78,11 @@ async function viaDataDir(files: string[], o: IngestOpts, t: Totals): Promise<vo
         const r = await app.ingest(batch.events, { receiver: CLI_INGEST_RECEIVER.name });
         t.accepted += r.accepted;
         t.duplicates += r.duplicates;
-        t.rejected += batch.errors.length + r.rejected.length;
-        for (const e of batch.errors.slice(0, 3)) process.stderr.write(`${f}: ${e.message}\n`);
-      }, o.cluster ? { cluster: o.cluster } : {});
+        // events the receiver may not write or the store refuses; their neighbours are stored
+        const refused = r.rejected.map((x) => ({ ...x, index: batch.positions[x.position] ?? x.position }));
+        t.rejected += batch.rejected + refused.length;
+        for (const e of [...batch.errors, ...refused].slice(0, 3)) process.stderr.write(`${f}: line ${e.index + 1}: ${e.message}\n`);
+      }, { maxDepth: app.config.limits.maxDepth, ...(o.cluster ? { cluster: o.cluster } : {}) });
       t.files++;
     }
   } finally {

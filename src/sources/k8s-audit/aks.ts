@@ -60,7 +60,7 @@ function controlPlaneEvent(rec: Record<string, unknown>, props: Record<string, u
 /** Decodes `{records:[...]}`; returns false if `doc` is not that shape. */
 export function collectAks(c: Collector, doc: unknown): boolean {
   if (!isObject(doc) || !Array.isArray(doc.records)) return false;
-  doc.records.forEach((rec: unknown, i: number) => {
+  doc.records.forEach((rec: unknown, i: number) => c.guard(i, () => {
     if (!isObject(rec)) return c.error(i, 'record must be an object');
     const props = rec.properties;
     if (!isObject(props) || typeof props.log !== 'string') return c.error(i, 'properties.log is required', 'properties.log');
@@ -68,13 +68,13 @@ export function collectAks(c: Collector, doc: unknown): boolean {
     const hints = cluster === undefined ? undefined : { cluster };
     const category = typeof rec.category === 'string' ? rec.category : '';
     if (!AKS_AUDIT_CATEGORIES.has(category)) {
-      c.push(controlPlaneEvent(rec, props, props.log, cluster, c.ctx.receivedAt));
+      c.push(controlPlaneEvent(rec, props, props.log, cluster, c.ctx.receivedAt), i);
       return;
     }
     if (!isValidJsonLog(props.log)) return c.error(i, `${category} record: properties.log is not JSON`, 'properties.log');
     const value: unknown = JSON.parse(props.log);
     if (Array.isArray(value)) value.forEach((v) => c.audit(v, i, hints));
     else c.audit(value, i, hints);
-  });
+  }));
   return true;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isArgusError } from '../../core/errors.ts';
+import { MAX_ERRORS_KEPT } from '../../core/json-limits.ts';
 import { auditEventToLogEvent, decodeAuditPayload } from './index.ts';
 
 function ev(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -151,5 +152,35 @@ describe('bad input', () => {
     expect(r.events).toEqual([]);
     expect(r.errors[0]!.message).toBe('body does not match format "eks" (looks like aks)');
     expect(decodeAuditPayload(JSON.stringify(ev('1')), { ...CTX, format: 'eventlist' }).events).toHaveLength(1);
+  });
+});
+
+describe('decodeAuditPayload limits', () => {
+  it('keeps at most MAX_ERRORS_KEPT error objects for 1,000,000 bad items, and counts all of them', () => {
+    const r = decodeAuditPayload(`{"kind":"EventList","items":[${JSON.stringify(ev('1'))}${',1'.repeat(1_000_000)}]}`, CTX);
+    expect(r.events).toHaveLength(1);
+    expect(r.positions).toEqual([0]);
+    expect(r.rejected).toBe(1_000_000);
+    expect(r.errors).toHaveLength(MAX_ERRORS_KEPT);
+  });
+
+  it('applies ctx.maxDepth to every shape before normalizing: the deep record is its own error', () => {
+    const deep = JSON.stringify(ev('2', { requestObject: '@@' })).replace('"@@"', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`);
+    const list = `{"kind":"EventList","items":[${JSON.stringify(ev('1'))},${deep},${JSON.stringify(ev('3'))}]}`;
+    expect(decodeAuditPayload(list, CTX).errors).toEqual([]);
+    const r = decodeAuditPayload(list, { ...CTX, maxDepth: 32 });
+    expect(r.errors).toEqual([{ index: 1, field: 'requestObject', message: 'requestObject: nested more than 32 levels deep (limits.maxDepth)' }]);
+    expect(r.positions).toEqual([0, 2]);
+    const nd = decodeAuditPayload([JSON.stringify(ev('1')), deep].join('\n'), { ...CTX, maxDepth: 32, format: 'ndjson' });
+    expect(nd.errors.map((e) => [e.index, e.field])).toEqual([[1, 'requestObject']]);
+  });
+
+  it('names an out-of-range responseStatus.code or time', () => {
+    const r = decodeAuditPayload(
+      JSON.stringify({ kind: 'EventList', items: [ev('1', { responseStatus: { code: 1e38 } }), ev('2', { stageTimestamp: '0000-01-01T00:00:00Z' }), ev('3')] }),
+      CTX,
+    );
+    expect(r.errors.map((e) => [e.index, e.field])).toEqual([[0, 'responseStatus.code'], [1, 'stageTimestamp']]);
+    expect(r.events).toHaveLength(1);
   });
 });

@@ -32,7 +32,7 @@ export function collectEks(c: Collector, doc: unknown): boolean {
   const items = (Array.isArray(d.logEvents) ? d.logEvents : d.events) as unknown[];
   const cluster = c.cluster({ cluster: eksClusterFromLogGroup(d.logGroup) });
   const hints = cluster === undefined ? undefined : { cluster };
-  items.forEach((item, i) => {
+  items.forEach((item, i) => c.guard(i, () => {
     if (!isObject(item) || typeof item.message !== 'string') return c.error(i, 'message is required', 'message');
     const msg = item.message;
     const stream = typeof item.logStreamName === 'string' ? item.logStreamName : typeof d.logStream === 'string' ? d.logStream : '';
@@ -40,7 +40,7 @@ export function collectEks(c: Collector, doc: unknown): boolean {
     if (stream.startsWith('authenticator') || looksLikeAuthenticator(msg)) {
       const fallbackTs = typeof item.timestamp === 'number' ? item.timestamp : c.ctx.receivedAt;
       const ctx = { fallbackTs, ...(cluster ? { cluster } : {}), ...(id ? { eventId: id } : {}), ...(stream ? { logStream: stream } : {}) };
-      c.push(authenticatorToLogEvent(msg, ctx));
+      c.push(authenticatorToLogEvent(msg, ctx), i);
       return;
     }
     if (msg.trimEnd().endsWith(TRUNCATED_SUFFIX)) return c.error(i, 'message was truncated by CloudWatch Logs ([Truncated...])', 'message');
@@ -48,6 +48,6 @@ export function collectEks(c: Collector, doc: unknown): boolean {
     const p = parseJson(msg);
     if (!p.ok) return c.error(i, p.message, 'message');
     c.audit(p.value, i, hints);
-  });
+  }));
   return true;
 }

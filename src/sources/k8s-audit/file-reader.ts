@@ -18,6 +18,8 @@ export interface ReadAuditFileOptions {
   /** max events per batch (1..1000, default 1000) */
   batchSize?: number;
   receivedAt?: number;
+  /** nesting cap of one record (default DEFAULT_MAX_DEPTH) */
+  maxDepth?: number;
 }
 
 export interface ReadAuditFileSummary {
@@ -49,7 +51,11 @@ export async function readAuditFile(
   opts: ReadAuditFileOptions = {},
 ): Promise<ReadAuditFileSummary> {
   const size = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? MAX_BATCH));
-  const ctx = { receivedAt: opts.receivedAt ?? Date.now(), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+  const ctx = {
+    receivedAt: opts.receivedAt ?? Date.now(),
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
+    ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
+  };
   const gz = path.endsWith('.gz') || (await isGzip(path));
   const file = createReadStream(path);
   const input: Readable = gz ? file.pipe(createGunzip()) : file;
@@ -60,7 +66,7 @@ export async function readAuditFile(
     const r = c.result;
     if (r.events.length === 0 && r.errors.length === 0 && r.skipped.length === 0) return;
     sum.events += r.events.length;
-    sum.errors += r.errors.length;
+    sum.errors += r.rejected;
     sum.skipped += r.skipped.length;
     sum.redactions += r.redactions;
     sum.batches++;
@@ -72,8 +78,9 @@ export async function readAuditFile(
     // a line holding an EventList may add several events at once; keep batches within the limit
     while (c.result.events.length >= size) {
       const extra = c.result.events.splice(size);
+      const at = c.result.positions.splice(size);
       await flush();
-      for (const e of extra) c.push(e);
+      extra.forEach((e, i) => c.push(e, at[i]!, true));
     }
   };
   const decoder = new StringDecoder('utf8');

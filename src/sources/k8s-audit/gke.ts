@@ -93,10 +93,12 @@ function methodRef(m: ReturnType<typeof parseMethodName>): AuditEvent['objectRef
 
 /** Decodes one LogEntry into the collector at `index`. */
 export function collectGkeEntry(c: Collector, entry: Obj, index: number): void {
-  const r = convertGkeEntry(entry);
-  if (r.kind === 'skip') c.skip(index, r.reason);
-  else if (r.kind === 'error') c.error(index, r.message, r.field);
-  else c.audit(r.event, index, r.cluster === undefined ? undefined : { cluster: r.cluster });
+  c.guard(index, () => {
+    const r = convertGkeEntry(entry);
+    if (r.kind === 'skip') c.skip(index, r.reason);
+    else if (r.kind === 'error') c.error(index, r.message, r.field);
+    else c.audit(r.event, index, r.cluster === undefined ? undefined : { cluster: r.cluster });
+  });
 }
 
 /** Decodes any GKE envelope (entry, entries list, Pub/Sub push). Returns false if `doc` is none of them. */

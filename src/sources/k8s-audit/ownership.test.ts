@@ -1,17 +1,19 @@
 /** The audit decoders write only what K8S_AUDIT_OWNERSHIP declares (the receivers' claim relies on it). */
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithSamples, hasSamples, samplePath } from '../../../test/helpers/samples.ts';
 import { decodeAuditPayload, K8S_AUDIT_OWNERSHIP } from './index.ts';
 
-const FIX = new URL('../../../test/fixtures/', import.meta.url);
-const read = (p: string): string => readFileSync(new URL(p, FIX), 'utf8');
-const files = (dir: string): string[] => readdirSync(new URL(dir, FIX)).filter((f) => f.endsWith('.json')).map((f) => `${dir}${f}`);
+const SAMPLE_DIRS = ['falco-k8saudit-cloud', 'falco-k8saudit/trace_files/k8s_audit'];
+const HAVE = hasSamples(...SAMPLE_DIRS);
+const read = (p: string): string => readFileSync(samplePath(p), 'utf8');
+const files = (dir: string): string[] => (HAVE ? readdirSync(samplePath(dir)).filter((f) => f.endsWith('.json')).map((f) => `${dir}${f}`) : []);
 
 const BODIES = [
   'falco-k8saudit-cloud/aks/aks_eventhub_diagnostic_records.json',
   'falco-k8saudit-cloud/eks/eks_cloudwatch_subscription_message.CONSTRUCTED.json',
   'falco-k8saudit-cloud/eks/eks_filterlogevents_response.CONSTRUCTED.json',
-  ...files('falco-k8saudit-cloud/gke/k8s_audit/'),
+  ...files('falco-k8saudit-cloud/gke/khi-test-logs/k8s_audit/'),
   ...files('falco-k8saudit/trace_files/k8s_audit/'),
   'authenticator',
 ];
@@ -24,7 +26,7 @@ const AUTHENTICATOR = JSON.stringify({
   }],
 });
 
-describe('K8S_AUDIT_OWNERSHIP', () => {
+describeWithSamples(SAMPLE_DIRS, 'K8S_AUDIT_OWNERSHIP', () => {
   it('covers every source and dedupKey the audit decoders produce', () => {
     const sources = new Set<string>();
     for (const body of BODIES) {

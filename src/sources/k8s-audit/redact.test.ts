@@ -121,3 +121,37 @@ describe('redaction', () => {
     }
   });
 });
+
+describe('redaction at any depth (iterative)', () => {
+  function deepWith(n: number, leaf: Record<string, unknown>): Record<string, unknown> {
+    let v: Record<string, unknown> = leaf;
+    for (let i = 0; i < n; i++) v = { d: i % 2 === 0 ? v : [v] };
+    return v;
+  }
+  function bottom(v: unknown): Record<string, unknown> {
+    let cur = v as Record<string, unknown> | unknown[];
+    for (;;) {
+      const next = Array.isArray(cur) ? cur[0] : (cur as Record<string, unknown>).d;
+      if (next === undefined) return cur as Record<string, unknown>;
+      cur = next as Record<string, unknown>;
+    }
+  }
+
+  it('redacts a credential 1,000,000 levels down, in place and as a copy, without overflowing the stack', () => {
+    const ev = event({ requestObject: deepWith(1_000_000, { token: API_KEY, note: `Authorization: Bearer ${API_KEY}` }) });
+    const copy = redactAuditEvent(ev);
+    expect(copy.count).toBe(2);
+    expect(bottom((copy.value as Record<string, unknown>).requestObject)).toEqual({ token: marker(API_KEY), note: `Authorization: ${marker(`Bearer ${API_KEY}`)}` });
+    expect(bottom(ev.requestObject)).toMatchObject({ token: API_KEY }); // the copy left the input alone
+    const inPlace = redactAuditEvent(ev, { inPlace: true });
+    expect(inPlace.count).toBe(2);
+    expect(bottom(ev.requestObject).token).toBe(marker(API_KEY));
+  });
+
+  it('redacts a Secret whose data value cannot be encoded (too deep for JSON.stringify) instead of keeping it', () => {
+    const ev = event({ requestObject: { kind: 'Secret', data: { k: deepWith(100_000, { x: 1 }) } } });
+    const r = redactAuditEvent(ev, { inPlace: true });
+    expect(String((ev.requestObject as { data: { k: unknown } }).data.k)).toMatch(/^\[REDACTED sha256:/);
+    expect(r.count).toBeGreaterThanOrEqual(1);
+  });
+});

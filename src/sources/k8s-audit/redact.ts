@@ -36,7 +36,12 @@ class Redactor {
 
   secretValue(v: unknown): unknown {
     if (v === null || v === undefined) return v;
-    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    let s: string;
+    try {
+      s = typeof v === 'string' ? v : JSON.stringify(v);
+    } catch {
+      s = '[unencodable value]'; // deeper than JSON.stringify's stack: still replaced, never kept
+    }
     if (isRedacted(s)) return v;
     this.count++;
     return redactedMarker(s);
@@ -86,27 +91,68 @@ class Redactor {
     return o;
   }
 
-  /** Generic walk: Secret objects anywhere, credential keys, credential text in strings. */
-  walk(v: unknown): unknown {
-    if (typeof v === 'string') {
-      const r = redactText(v);
-      this.count += r.count;
-      return r.text;
-    }
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = this.walk(v[i]);
-      return v;
-    }
-    if (!isObj(v)) return v;
-    if (isSecretObject(v)) this.secretFields(v);
-    for (const k of Object.keys(v)) {
-      const val = v[k];
-      if (typeof val === 'string' && SENSITIVE_KEYS.has(k.toLowerCase())) {
-        if (val !== '' && !isRedacted(val)) v[k] = this.secretValue(val);
-      } else v[k] = this.walk(val);
-    }
-    return v;
+  text(s: string): string {
+    const r = redactText(s);
+    this.count += r.count;
+    return r.text;
   }
+
+  /**
+   * Generic walk: Secret objects anywhere, credential keys, credential text in strings. Iterative
+   * (an explicit stack of containers, each visited once, parents before children), so any depth
+   * is safe; strings are replaced in their parent.
+   */
+  walk(root: unknown): unknown {
+    if (typeof root === 'string') return this.text(root);
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x === 'string') v[i] = this.text(x);
+          else if (x !== null && typeof x === 'object') stack.push(x);
+        }
+        continue;
+      }
+      if (!isObj(v)) continue;
+      if (isSecretObject(v)) this.secretFields(v);
+      for (const k of Object.keys(v)) {
+        const val = v[k];
+        if (typeof val === 'string') {
+          if (!SENSITIVE_KEYS.has(k.toLowerCase())) v[k] = this.text(val);
+          else if (val !== '' && !isRedacted(val)) v[k] = this.secretValue(val);
+        } else if (val !== null && typeof val === 'object') stack.push(val);
+      }
+    }
+    return root;
+  }
+}
+
+/** A deep copy of a JSON-like value without recursion (plain objects and arrays copied here, other objects by structuredClone). */
+function cloneJson<T>(value: T): T {
+  const root = copyOf(value);
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (!Array.isArray(c) && !isPlain(c)) continue;
+    const o = c as Obj;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      if (x !== null && typeof x === 'object') stack.push((o[k] = copyOf(x)));
+    }
+  }
+  return root as T;
+}
+
+function copyOf(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice();
+  return isPlain(v) ? { ...(v as Obj) } : structuredClone(v);
+}
+
+function isPlain(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 function isSecretObject(o: Obj): boolean {
@@ -125,7 +171,7 @@ function isSecretsResource(ev: Obj): boolean {
  * `inPlace` the event itself is redacted (for decoders that own the freshly parsed object).
  */
 export function redactAuditEvent<T>(event: T, opts: { inPlace?: boolean } = {}): Redacted<T> {
-  const copy = opts.inPlace ? event : structuredClone(event);
+  const copy = opts.inPlace ? event : cloneJson(event);
   const r = new Redactor();
   if (isObj(copy) && isSecretsResource(copy)) {
     r.secretsBody(copy.requestObject);
@@ -138,6 +184,6 @@ export function redactAuditEvent<T>(event: T, opts: { inPlace?: boolean } = {}):
 /** Redacts any JSON value with the generic rules (Secret objects, credential keys and text). */
 export function redactJson<T>(value: T): Redacted<T> {
   const r = new Redactor();
-  const out = r.walk(structuredClone(value)) as T;
+  const out = r.walk(cloneJson(value)) as T;
   return { value: out, count: r.count };
 }

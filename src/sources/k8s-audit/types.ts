@@ -18,6 +18,8 @@ export interface DecodeContext {
    * comes from the credential or the caller only. Local files (`argus ingest`, `argus detect`) trust it.
    */
   untrustedEnvelope?: boolean;
+  /** nesting cap of one record (objects/arrays, the record itself is level 1); default DEFAULT_MAX_DEPTH */
+  maxDepth?: number;
 }
 
 /** One rejected record. `index` is its position in the payload (see docs/audit-mapping.md). */
@@ -36,7 +38,12 @@ export interface DecodeSkip {
 
 export interface DecodeResult {
   events: LogEventInput[];
+  /** the payload index of each event (events[i] came from record positions[i]) */
+  positions: number[];
+  /** the first MAX_ERRORS_KEPT errors */
   errors: DecodeError[];
+  /** how many records were rejected (errors beyond MAX_ERRORS_KEPT are only counted) */
+  rejected: number;
   skipped: DecodeSkip[];
   /** number of values replaced by redaction over all events */
   redactions: number;

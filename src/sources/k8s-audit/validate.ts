@@ -1,3 +1,4 @@
+import { tsInRange } from '../../core/json-limits.ts';
 import { parseRfc3339Nanos } from '../../core/time.ts';
 import type { AuditEvent } from './types.ts';
 
@@ -78,6 +79,8 @@ export function checkAuditEvent(v: unknown, inList = false): Checked {
     const p = v[parent];
     if (isObject(p) && badType(p, key, want)) return fail(`${parent}.${key}`, `${parent}.${key} must be ${describe(want)}`);
   }
+  const code = isObject(v.responseStatus) ? v.responseStatus.code : undefined;
+  if (typeof code === 'number' && (code < 0 || code > 999)) return fail('responseStatus.code', `responseStatus.code ${code} is out of range (0..999)`);
   if (isObject(v.annotations)) {
     for (const [k, a] of Object.entries(v.annotations)) {
       if (typeof a !== 'string') return fail(`annotations.${k}`, `annotations.${k} must be a string`);
@@ -92,7 +95,9 @@ function checkTime(v: Record<string, unknown>): Checked | undefined {
   for (const f of TIME_FIELDS) {
     const s = v[f];
     if (s === undefined || s === null) continue;
-    if (typeof s !== 'string' || !parseRfc3339Nanos(s)) return fail(f, `${f} must be an RFC3339 time`);
+    const t = typeof s === 'string' ? parseRfc3339Nanos(s) : undefined;
+    if (t === undefined) return fail(f, `${f} must be an RFC3339 time`);
+    if (!tsInRange(t.ts)) return fail(f, `${f} ${JSON.stringify(s).slice(0, 40)} is out of range (1970-01-01 .. 9999-12-31)`);
     return undefined;
   }
   return fail('stageTimestamp', 'stageTimestamp (or requestReceivedTimestamp) is required');

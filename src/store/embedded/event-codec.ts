@@ -93,6 +93,66 @@ export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
   return out as unknown as LogEvent;
 }
 
+export interface Refusal {
+  index: number;
+  field?: string;
+  message: string;
+}
+
+function refusal(index: number, err: unknown): Refusal {
+  const field = (err as ArgusError).details?.field;
+  const message = (err as Error).message.replace(/^event \d+: /, '');
+  return typeof field === 'string' ? { index, field, message } : { index, message };
+}
+
+/** canonicalEvent over a batch: an event that cannot be canonicalized is refused alone (by its index). */
+export function canonicalBatch(events: readonly LogEvent[]): { canon: LogEvent[]; indexes: number[]; rejected: Refusal[] } {
+  const canon: LogEvent[] = [];
+  const indexes: number[] = [];
+  const rejected: Refusal[] = [];
+  for (let i = 0; i < events.length; i++) {
+    try {
+      canon.push(canonicalEvent(events[i]!, i));
+      indexes.push(i);
+    } catch (e) {
+      rejected.push(refusal(i, e));
+    }
+  }
+  return { canon, indexes, rejected };
+}
+
+/**
+ * The slow path after encodeNdjson(stored) threw (an event JSON.stringify cannot encode: too deep,
+ * a BigInt...): encodes event by event, refusing the ones that fail. Their index is their position
+ * in the appended batch (`canon[i]` came from `indexes[i]`, matched by identity); their dedup keys
+ * are returned to release.
+ */
+export function encodeEach(
+  stored: readonly LogEvent[],
+  canon: readonly LogEvent[],
+  indexes: readonly number[],
+  rejected: Refusal[],
+): { stored: LogEvent[]; ndjson: string; refusedKeys: string[] } {
+  const refusedKeys: string[] = [];
+  const ok: LogEvent[] = [];
+  let ndjson = '';
+  let at: Map<LogEvent, number> | undefined;
+  for (const e of stored) {
+    let line: string;
+    try {
+      line = JSON.stringify(e);
+    } catch (err) {
+      at ??= new Map(canon.map((x, i) => [x, indexes[i]!]));
+      rejected.push({ index: at.get(e) ?? -1, message: `event could not be encoded: ${(err as Error).message}` });
+      if (e.dedupKey !== undefined && e.dedupKey !== '') refusedKeys.push(e.dedupKey);
+      continue;
+    }
+    ok.push(e);
+    ndjson += line + '\n';
+  }
+  return { stored: ok, ndjson, refusedKeys };
+}
+
 /** One JSON line per event (the WAL payload and the tail's load format). */
 export function encodeNdjson(events: readonly LogEvent[]): string {
   let s = '';

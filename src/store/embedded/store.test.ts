@@ -194,8 +194,38 @@ describe('embedded store', () => {
     off();
     await store.append([auditEvent(2)]);
     expect(seen).toEqual([ev.id]);
-    await expect(store.append([{ ...auditEvent(3), ts: 'soon' as unknown as number }])).rejects.toMatchObject({ code: 'BAD_EVENT' });
+    await expect(store.append([{ ...auditEvent(3), ts: 'soon' as unknown as number }])).resolves.toEqual({
+      accepted: 0,
+      duplicates: 0,
+      stored: [],
+      rejected: [{ index: 0, field: 'ts', message: 'ts must be a number' }],
+    });
     expect(store.walStats().frames).toBe(2);
+  });
+
+  it('refuses only the events it cannot canonicalize or encode, stores their neighbours and frees their dedup keys', async () => {
+    store = openStore(dir);
+    await store.start();
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { d: deep }; // JSON.stringify overflows the stack on it
+    const batch = [
+      auditEvent(1),
+      { ...auditEvent(2), ts: 1.2e38 },
+      auditEvent(3),
+      { ...auditEvent(4), dedupKey: 'k-4', attrs: deep },
+      auditEvent(5),
+    ];
+    const r = await store.append(batch);
+    expect(r.accepted).toBe(3);
+    expect(r.stored.map((e) => e.id)).toEqual([batch[0]!.id, batch[2]!.id, batch[4]!.id]);
+    expect(r.rejected).toEqual([
+      { index: 1, field: 'ts', message: 'ts is out of range' },
+      { index: 3, message: expect.stringContaining('could not be encoded') },
+    ]);
+    // the refused event's idempotency key was released: its corrected retry is stored, not a duplicate
+    const retry = await store.append([{ ...auditEvent(4), dedupKey: 'k-4' }]);
+    expect(retry).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await ids(store)).toHaveLength(4);
   });
 
   it('acknowledges a durable batch that failed to load, refuses queries and flushes until a restart replays it from the WAL', async () => {

@@ -11,7 +11,7 @@ import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, Store
 import { Mutex } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { DedupIndex } from './dedup.ts';
-import { canonicalEvent, encodeNdjson } from './event-codec.ts';
+import { canonicalBatch, encodeEach, encodeNdjson } from './event-codec.ts';
 import { flushTail } from './flusher.ts';
 import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
@@ -161,18 +161,29 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
         limit: maxPending,
       });
     }
-    const canon = events.map((e, i) => canonicalEvent(e, i));
+    // one event that cannot be stored is refused alone (second line of defence behind the decoders)
+    const { canon, indexes, rejected } = canonicalBatch(events);
     const claim = c.dedup.claim(canon, Date.now());
     c.counters.duplicatesSkipped += claim.duplicates;
-    const stored = claim.fresh;
-    if (stored.length === 0) return { accepted: 0, duplicates: claim.duplicates, stored };
+    let stored = claim.fresh;
+    let keys = claim.keys;
     let ndjson: Buffer;
     try {
       ndjson = Buffer.from(encodeNdjson(stored));
-    } catch (e) {
-      c.dedup.release(claim.keys);
-      throw new ArgusError('BAD_EVENT', 'An event could not be encoded', undefined, { cause: e });
+    } catch {
+      const enc = encodeEach(stored, canon, indexes, rejected);
+      c.dedup.release(enc.refusedKeys);
+      const refusedKeys = new Set(enc.refusedKeys);
+      keys = keys.filter((k) => !refusedKeys.has(k));
+      stored = enc.stored;
+      ndjson = Buffer.from(enc.ndjson);
     }
+    if (rejected.length > 0) {
+      rejected.sort((a, b) => a.index - b.index);
+      log.warn({ refused: rejected.length, first: rejected[0] }, 'The store refused events it cannot encode; the rest of the batch is stored');
+    }
+    const refused = rejected.length > 0 ? { rejected } : {};
+    if (stored.length === 0) return { accepted: 0, duplicates: claim.duplicates, stored, ...refused };
     // the load's callbacks must not hold `stored` (the events would stay alive until it finishes)
     const rows = stored.length;
     const bytes = ndjson.length;
@@ -185,10 +196,10 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     let loaded: { done: Promise<void> };
     try {
       loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, rows) }));
-      c.dedup.commit(claim.keys, Date.now());
+      c.dedup.commit(keys, Date.now());
       queuedRows += rows;
     } catch (e) {
-      c.dedup.release(claim.keys);
+      c.dedup.release(keys);
       settle();
       throw e;
     }
@@ -215,7 +226,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
         log.error({ err }, 'A store listener threw');
       }
     }
-    return { accepted: stored.length, duplicates: claim.duplicates, stored };
+    return { accepted: stored.length, duplicates: claim.duplicates, stored, ...refused };
   }
 
   async function walBytes(c: StoreContext): Promise<number> {

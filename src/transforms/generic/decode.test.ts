@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_ERRORS_KEPT } from '../../core/index.ts';
 import { decodeGenericEvents, fastValid, genericEventSchema } from './decode.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -73,5 +74,34 @@ describe('fastValid agrees with the zod schema', () => {
     }
     expect(fast).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(1000); // and the invalid ones still go to zod for their message
+  });
+});
+
+describe('decodeGenericEvents limits', () => {
+  it('keeps at most MAX_ERRORS_KEPT error objects for 1,000,000 bad events, and counts all of them', () => {
+    const r = decodeGenericEvents(`[{"message":"ok"}${',1'.repeat(1_000_000)}]`, NOW);
+    expect(r.events).toHaveLength(1);
+    expect(r.positions).toEqual([0]);
+    expect(r.rejected).toBe(1_000_000);
+    expect(r.errors).toHaveLength(MAX_ERRORS_KEPT);
+    expect(r.errors.at(-1)!.index).toBe(MAX_ERRORS_KEPT);
+  });
+
+  it('applies the nesting cap from the options and records the body index of each event', () => {
+    const body = ['{"message":"a"}', `{"message":"b","x":${'['.repeat(20)}${']'.repeat(20)}}`, '{"message":"c"}'].join('\n');
+    expect(decodeGenericEvents(body, NOW).errors).toEqual([]);
+    const r = decodeGenericEvents(body, NOW, { maxDepth: 16 });
+    expect(r.errors).toEqual([{ index: 1, field: 'x', message: 'x: nested more than 16 levels deep (limits.maxDepth)' }]);
+    expect(r.positions).toEqual([0, 2]);
+  });
+
+  it('accepts epoch s/ms/µs/ns (told apart by magnitude) within 1970..9999 and names ts or timestamp when out of range', () => {
+    const ok = decodeGenericEvents('[{"ts":4102444800},{"ts":99999999999999},{"timestamp":1764064800123456},{"ts":1764064800123456789}]', NOW);
+    expect(ok.errors).toEqual([]);
+    expect(ok.events.map((e) => e.ts)).toEqual([4102444800000, 99999999999999, 1764064800123, 1764064800123]);
+    const bad = decodeGenericEvents('[{"ts":1.2e38},{"timestamp":1e300},{"ts":"0000-01-01T00:00:00Z"},{"ts":1e400}]', NOW);
+    expect(bad.events).toEqual([]);
+    expect(bad.errors.map((e) => [e.index, e.field])).toEqual([[0, 'ts'], [1, 'timestamp'], [2, 'ts'], [3, 'ts']]);
+    expect(bad.errors[0]!.message).toMatch(/out of range/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogEventInput } from '../../core/index.ts';
-import { parseRfc3339Nanos, severityFromText } from '../../core/index.ts';
+import { DEFAULT_MAX_DEPTH, MAX_ERRORS_KEPT, depthMessage, parseRfc3339Nanos, severityFromText, tooDeepField, tsInRange } from '../../core/index.ts';
 
 export interface DecodeError {
   index: number;
@@ -15,7 +15,17 @@ export interface DecodeError {
 
 export interface DecodeResult {
   events: LogEventInput[];
+  /** the first MAX_ERRORS_KEPT errors, by index */
   errors: DecodeError[];
+  /** how many events were rejected (errors beyond MAX_ERRORS_KEPT are only counted) */
+  rejected: number;
+  /** the body index of each event (events[i] came from element or line positions[i]) */
+  positions: number[];
+}
+
+export interface DecodeOptions {
+  /** nesting cap of one event (objects/arrays; the event itself is level 1) */
+  maxDepth?: number;
 }
 
 const str = z.string().max(64 * 1024);
@@ -105,7 +115,20 @@ const COPIED = [
   'auditId', 'decision', 'reason', 'impersonatedUser', 'dedupKey',
 ] as const;
 
+const RANGE = '1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z';
+
+function checkRange(t: { ts: number; tsNanos?: number }, v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
+  if (tsInRange(t.ts)) return t;
+  const shown = typeof v === 'number' ? String(v) : `"${v.slice(0, 64)}"`;
+  return { index: -1, field, message: `${field}: ${shown} is out of range (${RANGE}, as RFC3339 or epoch s/ms/µs/ns)` };
+}
+
 function toTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
+  const t = parseTime(v, field);
+  return 'message' in t ? t : checkRange(t, v, field);
+}
+
+function parseTime(v: number | string, field: string): { ts: number; tsNanos?: number } | DecodeError {
   if (typeof v === 'number') {
     // seconds (10 digits), ms (13), µs (16), ns (19)
     if (v < 1e11) return { ts: Math.round(v * 1000) };
@@ -146,14 +169,36 @@ function convert(e: GenericEvent, index: number, now: number): { ok: LogEventInp
   return { ok: out };
 }
 
-function validateOne(value: unknown, index: number, now: number, out: DecodeResult): void {
+function addError(out: DecodeResult, e: DecodeError): void {
+  out.rejected++;
+  if (out.errors.length < MAX_ERRORS_KEPT) out.errors.push(e);
+}
+
+/** One element or line: an event, or that event's error; never throws (a decoder bug is that event's error). */
+function validateOne(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
+  const before = out.events.length;
+  try {
+    validateChecked(value, index, now, out, maxDepth);
+  } catch (e) {
+    out.events.length = before;
+    addError(out, { index, message: `event could not be decoded: ${(e as Error).message}` });
+  }
+  if (out.events.length > before) out.positions.push(index);
+}
+
+function validateChecked(value: unknown, index: number, now: number, out: DecodeResult, maxDepth: number): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    out.errors.push({ index, message: 'event must be a JSON object' });
+    addError(out, { index, message: 'event must be a JSON object' });
+    return;
+  }
+  const deep = tooDeepField(value as Record<string, unknown>, maxDepth);
+  if (deep !== undefined) {
+    addError(out, { index, field: deep, message: depthMessage(deep, maxDepth) });
     return;
   }
   if (fastValid(value as Record<string, unknown>)) {
     const ev = convert(value as GenericEvent, index, now);
-    if ('err' in ev) out.errors.push(ev.err);
+    if ('err' in ev) addError(out, ev.err);
     else out.events.push(ev.ok);
     return;
   }
@@ -161,17 +206,18 @@ function validateOne(value: unknown, index: number, now: number, out: DecodeResu
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.');
-    out.errors.push({ index, field, message: `${field || 'event'}: ${issue.message}` });
+    addError(out, { index, field, message: `${field || 'event'}: ${issue.message}` });
     return;
   }
   const ev = convert(r.data, index, now);
-  if ('err' in ev) out.errors.push(ev.err);
+  if ('err' in ev) addError(out, ev.err);
   else out.events.push(ev.ok);
 }
 
 /** Decodes a body. `index` in errors is the event's position (array index, or NDJSON line number from 0). */
-export function decodeGenericEvents(body: string, now: number = Date.now()): DecodeResult {
-  const out: DecodeResult = { events: [], errors: [] };
+export function decodeGenericEvents(body: string, now: number = Date.now(), opts: DecodeOptions = {}): DecodeResult {
+  const out: DecodeResult = { events: [], errors: [], rejected: 0, positions: [] };
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const text = body.trim();
   if (text.length === 0) return out;
   if (text.startsWith('[')) {
@@ -179,10 +225,10 @@ export function decodeGenericEvents(body: string, now: number = Date.now()): Dec
     try {
       arr = JSON.parse(text);
     } catch (e) {
-      out.errors.push({ index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
+      addError(out, { index: -1, message: `body is not valid JSON: ${(e as Error).message}` });
       return out;
     }
-    (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out));
+    (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out, maxDepth));
     return out;
   }
   const lines = text.split('\n');
@@ -194,11 +240,11 @@ export function decodeGenericEvents(body: string, now: number = Date.now()): Dec
     try {
       v = JSON.parse(l);
     } catch (e) {
-      out.errors.push({ index, message: `line ${index + 1} is not valid JSON: ${(e as Error).message}` });
+      addError(out, { index, message: `line ${index + 1} is not valid JSON: ${(e as Error).message}` });
       index++;
       continue;
     }
-    validateOne(v, index, now, out);
+    validateOne(v, index, now, out, maxDepth);
     index++;
   }
   return out;
