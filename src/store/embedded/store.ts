@@ -11,7 +11,7 @@ import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, Store
 import { Mutex } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { DedupIndex } from './dedup.ts';
-import { canonicalEvent, encodeNdjson } from './event-codec.ts';
+import { canonicalEvent, encodeBatch } from './event-codec.ts';
 import { flushTail } from './flusher.ts';
 import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
@@ -159,11 +159,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     const canon = events.map((e, i) => canonicalEvent(e, i));
     const claim = c.dedup.claim(canon, Date.now());
     c.counters.duplicatesSkipped += claim.duplicates;
-    const stored = claim.fresh;
+    let stored = claim.fresh;
     if (stored.length === 0) return { accepted: 0, duplicates: claim.duplicates, stored };
     let ndjson: Buffer;
     try {
-      ndjson = Buffer.from(encodeNdjson(stored));
+      const enc = encodeBatch(stored);
+      ndjson = Buffer.from(enc.ndjson);
+      stored = enc.events as LogEvent[];
     } catch (e) {
       c.dedup.release(claim.keys);
       throw new ArgusError('BAD_EVENT', 'An event could not be encoded', undefined, { cause: e });
