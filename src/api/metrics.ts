@@ -17,6 +17,8 @@ export interface Metrics {
   tailRows: Gauge;
   pendingRows: Gauge;
   walTornFrames: Gauge;
+  quarantinedBatches: Gauge;
+  quarantinedEvents: Gauge;
   tailClients: Gauge;
 }
 
@@ -46,6 +48,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Acknowledged events not yet in segments', registers: r }),
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
+    quarantinedBatches: new Gauge({ name: 'argus_store_quarantined_batches', help: 'WAL frames with events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
+    quarantinedEvents: new Gauge({ name: 'argus_store_quarantined_events', help: 'Events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
   };
 }

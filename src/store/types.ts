@@ -72,6 +72,10 @@ export interface StoreStats {
   duplicatesSkipped: number;
   /** idempotency keys evicted before their window ended (the key limit was reached) */
   dedupEvicted?: number;
+  /** WAL frames (or flush groups) with events the store could not load, written aside to `<data>/quarantine/wal/`, since start */
+  quarantinedBatches?: number;
+  /** events quarantined since start (their neighbours were stored) */
+  quarantinedEvents?: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }
 

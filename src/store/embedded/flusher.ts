@@ -23,8 +23,13 @@ export async function flushTail(ctx: StoreContext): Promise<number> {
   const cutoff = await ctx.wal.rotate();
   await ctx.tail.task(async () => undefined);
   if (ctx.tail.failedWal !== undefined && ctx.tail.failedWal <= cutoff) {
+    // loads that failed for an I/O reason: try them again (the disk may be back)
+    await ctx.tail.retryFailed();
+    await ctx.tail.barrier();
+  }
+  if (ctx.tail.failedWal !== undefined && ctx.tail.failedWal <= cutoff) {
     // the WAL is the only copy of that batch: keep every WAL file until a restart replays it
-    throw new ArgusError('STORE_IO', 'A WAL batch could not be loaded into the tail; flushing is paused until restart', {
+    throw new ArgusError('STORE_IO', 'A WAL batch could not be loaded into the tail; flushing is paused until it loads (retried) or a restart replays it', {
       wal: ctx.tail.failedWal,
     });
   }

@@ -22,6 +22,7 @@ import type { SqlRenderer } from './renderer.ts';
 import { Snapshots } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { replayWal } from './wal-replay.ts';
+import { WalQuarantine } from './wal-quarantine.ts';
 import { WalWriter } from './wal-writer.ts';
 import type { WalWriterStats } from './wal-writer.ts';
 
@@ -103,12 +104,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     const manifest = new Manifest(join(opts.dataDir, 'manifest.jsonl'), log);
     const m = await manifest.load();
     const swept = await sweepOrphans(opts.dataDir, m.live);
-    const tail = await Tail.create(tmpDir, opts.duckdbThreads);
+    const walQuarantine = new WalQuarantine(join(opts.dataDir, 'quarantine', 'wal'), log);
+    const tail = await Tail.create(tmpDir, opts.duckdbThreads, walQuarantine);
     const now = Date.now();
     const replay = await replayWal(walDir, m.checkpointWal, log);
     const wal = new WalWriter(walDir, log, cfg.commitDelayMs);
     const c: StoreContext = {
-      dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest,
+      dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest, walQuarantine,
       snapshots: new Snapshots([...m.live.values()], m.checkpointWal),
       dedup: new DedupIndex(windowMs, cfg.dedupMaxKeys),
       counters: {
@@ -181,7 +183,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     };
     let loaded: { done: Promise<void> };
     try {
-      loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, rows) }));
+      loaded = await c.wal.append(ndjson, (walNo, offset) => ({ done: c.tail.load(ndjson, walNo, rows, offset) }));
       c.dedup.commit(claim.keys, Date.now());
       queuedRows += rows;
     } catch (e) {
@@ -202,7 +204,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       },
       (err: unknown) => {
         loadDone();
-        log.error({ err }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
+        log.error({ err }, 'A durable batch could not be loaded into the tail; it is retried, and replayed on restart');
       },
     );
     for (const l of listeners) {
@@ -245,6 +247,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       walCorruptBytes: c.counters.walCorruptBytes,
       duplicatesSkipped: c.counters.duplicatesSkipped,
       dedupEvicted: c.dedup.evicted,
+      quarantinedBatches: c.walQuarantine.counters.batches,
+      quarantinedEvents: c.walQuarantine.counters.events,
       bySource,
     };
   }
@@ -275,13 +279,15 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     stats,
     query: async (q: StoreQuery): Promise<QueryResult> => {
       const c = running();
+      // loads that failed for an I/O reason are tried again first (the disk may be back)
+      if (c.tail.failedWal !== undefined) await c.tail.retryFailed();
       // read-your-writes: wait for the loads queued before this query, but never long: a store
       // saturated by ingest answers after ~1 s and says how many acknowledged events it lacks
       const complete = await c.tail.barrierWithin(QUERY_WAIT_MS);
       const missing = complete ? 0 : queuedRows;
       if (c.tail.failedWal !== undefined) {
         // never answer from a tail that silently lacks acknowledged events
-        throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying; they are safe in the WAL and a restart replays them', {
+        throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying (an I/O failure); they are safe in the WAL, the load is retried and a restart replays them', {
           wal: c.tail.failedWal,
         });
       }
