@@ -3,7 +3,7 @@
  * acknowledged, then refused by DuckDB's read_json: every later query answered 500 STORE_IO,
  * flushing stopped and every restart exited 1. Now the text is made well-formed before the WAL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { createApp } from '../../src/app.ts';
 import type { LogEvent } from '../../src/core/index.ts';
+import { WalWriter } from '../../src/store/embedded/wal-writer.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'argus-poison-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -83,6 +84,33 @@ describe('a poison event', () => {
       expect(q.events.map((e) => e.user).sort()).toEqual(['alice', 'bob', 'mallory\ufffd']);
       await app.store.flush();
       expect((await query(app, 'source:k8s_audit')).events).toHaveLength(3);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a server whose WAL already holds a poison frame (written before the fix) starts, serves the neighbours and counts the quarantined line', async () => {
+    const dir = join(tmp, 'prepoisoned');
+    mkdirSync(join(dir, 'wal'), { recursive: true });
+    const w = new WalWriter(join(dir, 'wal'), pino({ level: 'silent' }), 0);
+    await w.open(1);
+    const line = (id: string, message: string) => JSON.stringify({ id, ts: Date.now(), receivedAt: Date.now(), source: 'app', severityNumber: 9, message, attrs: {} });
+    await w.append(Buffer.from([line('01J0000000000000000000000A', 'before'), line('01J0000000000000000000000B', 'x \ud800'), line('01J0000000000000000000000C', 'after')].join('\n') + '\n'), () => undefined);
+    await w.append(Buffer.from(line('01J0000000000000000000000D', 'next frame') + '\n'), () => undefined);
+    await w.close();
+
+    const app = makeApp(dir);
+    await app.start(); // exited 1 ("The store could not start" / STORE_IO) before the fix
+    try {
+      const q = await query(app, 'source:app');
+      expect(q.status).toBe(200);
+      expect(q.events.map((e) => e.message).sort()).toEqual(['after', 'before', 'next frame']);
+      const m = await app.http.inject({ method: 'GET', url: '/metrics' });
+      expect(m.body).toMatch(/^argus_store_quarantined_events 1$/m);
+      expect(m.body).toMatch(/^argus_store_quarantined_batches 1$/m);
+      expect(readdirSync(join(dir, 'quarantine', 'wal')).sort()).toEqual(['wal-000000000001-0.json', 'wal-000000000001-0.ndjson']);
+      await app.store.flush();
+      expect((await query(app, 'source:app')).events).toHaveLength(3);
     } finally {
       await app.stop();
     }
