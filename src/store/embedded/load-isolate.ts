@@ -64,3 +64,21 @@ export async function loadIsolating(n: number, firstError: unknown, load: (lo: n
   r.bad.sort((x, y) => x.index - y.index);
   return r;
 }
+
+/** The lines of an NDJSON payload, each with its newline (JSON text never holds a raw newline). */
+export function splitLines(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  while (start < buf.length) {
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl < 0 ? buf.length : nl + 1;
+    if (end - start > 1 || buf[start] !== 0x0a) out.push(buf.subarray(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** Without a quarantine, a refused load is kept for retry like an I/O failure. */
+export function ioMarked(e: unknown): unknown {
+  return isIoError(e) ? e : Object.assign(new Error(`IO Error: ${e instanceof Error ? e.message : String(e)}`), { cause: e });
+}

@@ -14,7 +14,7 @@ import { encodeNdjson } from './event-codec.ts';
 import { auditEvent } from './test-events.ts';
 import { openStore, tempDir } from './test-helpers.ts';
 import { WalWriter } from './wal-writer.ts';
-import { splitLines } from './tail.ts';
+import { splitLines } from './load-isolate.ts';
 
 const ALL: StoreQuery = { plan: { filter: { op: 'true' }, stages: [] }, limit: 1000 };
 

@@ -19,7 +19,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { availableParallelism } from 'node:os';
 import { COLUMN_DEFS, COLUMN_LIST, JSON_COLUMNS, literal } from './columns.ts';
 import { ThreadGovernor, ingestThreadsFor } from './threads.ts';
-import { isIoError, loadIsolating } from './load-isolate.ts';
+import { ioMarked, loadIsolating, splitLines } from './load-isolate.ts';
 import type { BadLine, WalQuarantine } from './wal-quarantine.ts';
 
 interface Chunk {
@@ -299,24 +299,6 @@ export class Tail {
       await rm(file, { force: true });
     }
   }
-}
-
-/** The lines of an NDJSON payload, each with its newline (JSON text never holds a raw newline). */
-export function splitLines(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let start = 0;
-  while (start < buf.length) {
-    const nl = buf.indexOf(0x0a, start);
-    const end = nl < 0 ? buf.length : nl + 1;
-    if (end - start > 1 || buf[start] !== 0x0a) out.push(buf.subarray(start, end));
-    start = end;
-  }
-  return out;
-}
-
-/** Without a quarantine, a refused load is kept for retry like an I/O failure. */
-function ioMarked(e: unknown): unknown {
-  return isIoError(e) ? e : Object.assign(new Error(`IO Error: ${e instanceof Error ? e.message : String(e)}`), { cause: e });
 }
 
 /**
