@@ -18,6 +18,8 @@ export interface Metrics {
   pendingRows: Gauge;
   walTornFrames: Gauge;
   quarantinedSegments: Gauge;
+  quarantinedBatches: Gauge;
+  quarantinedEvents: Gauge;
   tailClients: Gauge;
 }
 
@@ -52,6 +54,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       help: 'Segments taken out of the live set because they could not be read (queries over their range are partial)',
       registers: r,
     }),
+    quarantinedBatches: new Gauge({ name: 'argus_store_quarantined_batches', help: 'WAL frames with events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
+    quarantinedEvents: new Gauge({ name: 'argus_store_quarantined_events', help: 'Events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
   };
 }

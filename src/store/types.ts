@@ -97,6 +97,10 @@ export interface StoreStats {
   quarantinedSegments?: number;
   /** rows those segments held */
   quarantinedRows?: number;
+  /** WAL frames (or flush groups) with events the store could not load, written aside to `<data>/quarantine/wal/`, since start */
+  quarantinedBatches?: number;
+  /** events quarantined since start (their neighbours were stored) */
+  quarantinedEvents?: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }
 

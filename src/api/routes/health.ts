@@ -17,6 +17,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     deps.metrics.pendingRows.set(s.pendingRows);
     deps.metrics.walTornFrames.set(s.walTornFrames);
     deps.metrics.quarantinedSegments.set(s.quarantinedSegments ?? 0);
+    deps.metrics.quarantinedBatches.set(s.quarantinedBatches ?? 0);
+    deps.metrics.quarantinedEvents.set(s.quarantinedEvents ?? 0);
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });

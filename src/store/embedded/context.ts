@@ -5,6 +5,7 @@ import type { DedupIndex } from './dedup.ts';
 import type { Manifest } from './manifest.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { Tail } from './tail.ts';
+import type { WalQuarantine } from './wal-quarantine.ts';
 import type { WalWriter } from './wal-writer.ts';
 
 export interface Counters {
@@ -28,6 +29,8 @@ export interface StoreContext {
   tail: Tail;
   wal: WalWriter;
   manifest: Manifest;
+  /** WAL lines the tail or a flush could not load, written aside (`<data>/quarantine/wal/`) */
+  walQuarantine: WalQuarantine;
   snapshots: Snapshots;
   dedup: DedupIndex;
   counters: Counters;

@@ -1,9 +1,24 @@
 /**
  * Events in and out of the store: canonical form before the WAL (only known columns, types
- * coerced, so a WAL frame can always be loaded into the tail), NDJSON encoding, and rows -> LogEvent.
+ * coerced, text well-formed, so a WAL frame can always be loaded into the tail), NDJSON encoding,
+ * and rows -> LogEvent.
+ *
+ * Well-formed text: a JS string can hold lone UTF-16 surrogates (a JSON body's `"\ud800"` escape
+ * parses to one), which DuckDB's read_json refuses ("no low surrogate in string"): one such event
+ * used to fail its whole tail load. Every lone surrogate becomes U+FFFD. Bytes that are not valid
+ * UTF-8 never reach here as such: request bodies and WAL payloads are decoded with
+ * Buffer#toString('utf8'), which already turns every invalid sequence into U+FFFD.
  */
 import { ArgusError, COLUMN_TYPES, EVENT_COLUMNS } from '../../core/index.ts';
 import type { LogEvent } from '../../core/index.ts';
+
+declare global {
+  // ES2024 (Node 20 has them; the project's lib is ES2023)
+  interface String {
+    isWellFormed(): boolean;
+    toWellFormed(): string;
+  }
+}
 
 const INT32_MAX = 2_147_483_647;
 
@@ -14,9 +29,14 @@ function fail(i: number, field: string, why: string): never {
 /** column -> stored type, one lookup per key on the hot path */
 const TYPE_OF = new Map<string, string>(EVENT_COLUMNS.map((c) => [c, COLUMN_TYPES[c]]));
 
+/** `s`, or a copy with each lone surrogate replaced by U+FFFD (isWellFormed is O(1) on one-byte strings). */
+export function wellFormed(s: string): string {
+  return s.isWellFormed() ? s : s.toWellFormed();
+}
+
 function stringsOnly(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
-  for (const x of v) if (typeof x !== 'string') return false;
+  for (const x of v) if (typeof x !== 'string' || !x.isWellFormed()) return false;
   return true;
 }
 
@@ -32,7 +52,7 @@ function isCanonical(e: Record<string, unknown>): boolean {
     if (v === undefined || v === null) return false;
     switch (type) {
       case 'string':
-        if (typeof v !== 'string') return false;
+        if (typeof v !== 'string' || !v.isWellFormed()) return false;
         break;
       case 'int':
         if (!Number.isInteger(v) || Math.abs(v as number) > INT32_MAX) return false;
@@ -50,7 +70,11 @@ function isCanonical(e: Record<string, unknown>): boolean {
   return true;
 }
 
-/** `e` itself when already canonical, else a copy holding only store columns with the stored types; throws BAD_EVENT when it cannot be stored. */
+/**
+ * `e` itself when already canonical, else a copy holding only store columns with the stored types
+ * and well-formed column text; throws BAD_EVENT when it cannot be stored. Text inside `attrs` is
+ * made well-formed by `encodeBatch` (checked on the encoded line, far cheaper than a walk).
+ */
 export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
   if (e !== null && typeof e === 'object' && isCanonical(e as unknown as Record<string, unknown>)) return e;
   if (e === null || typeof e !== 'object') fail(i, 'event', 'must be an object');
@@ -61,7 +85,7 @@ export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
     if (v === undefined || v === null) continue;
     switch (COLUMN_TYPES[c]) {
       case 'string':
-        out[c] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(i, c, 'must be a string');
+        out[c] = typeof v === 'string' ? wellFormed(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(i, c, 'must be a string');
         break;
       case 'int':
       case 'bigint': {
@@ -75,7 +99,7 @@ export function canonicalEvent(e: LogEvent, i = 0): LogEvent {
       }
       case 'string[]':
         if (!Array.isArray(v)) fail(i, c, 'must be an array of strings');
-        out[c] = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+        out[c] = v.map((x) => (typeof x === 'string' ? wellFormed(x) : wellFormed(JSON.stringify(x) ?? 'null')));
         break;
       case 'json':
         if (typeof v !== 'object' || Array.isArray(v)) fail(i, c, 'must be an object');
@@ -158,6 +182,39 @@ export function encodeNdjson(events: readonly LogEvent[]): string {
   let s = '';
   for (const e of events) s += JSON.stringify(e) + '\n';
   return s;
+}
+
+/**
+ * A lone-surrogate escape in JSON.stringify output: JSON.stringify writes a lone surrogate only as
+ * `\udXXX` (lowercase hex) and a valid pair as its raw characters, so such an escape is a real one
+ * when an even number of backslashes precede its own (`\\ud800` is the text "\ud800").
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/** `line` (one JSON.stringify output) with every lone-surrogate escape replaced by `\ufffd`. */
+export function fixLoneSurrogates(line: string): string {
+  return line.includes('\\ud') ? line.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd') : line;
+}
+
+/**
+ * The WAL payload of canonical `events`, every string (attrs keys and values included) well-formed.
+ * Fast path: one search of the encoded batch for `\ud`; only a batch holding one is re-encoded line
+ * by line, and each event whose text changed is replaced (in `events`, for the caller's listeners
+ * and answer) by the parse of its fixed line, so what is stored and what is returned agree.
+ */
+export function encodeBatch(events: readonly LogEvent[]): { ndjson: string; events: readonly LogEvent[] } {
+  const ndjson = encodeNdjson(events);
+  if (!ndjson.includes('\\ud')) return { ndjson, events };
+  // JSON.stringify escapes every newline inside strings: line i is event i
+  const lines = ndjson.split('\n');
+  let out: LogEvent[] | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const fixed = fixLoneSurrogates(lines[i]!);
+    if (fixed === lines[i]) continue;
+    lines[i] = fixed;
+    (out ??= events.slice())[i] = JSON.parse(fixed) as LogEvent;
+  }
+  return out ? { ndjson: lines.join('\n'), events: out } : { ndjson, events };
 }
 
 export function decodeNdjson(text: string): LogEvent[] {

@@ -10,11 +10,8 @@ import { ArgusError, newId } from '../../core/index.ts';
 import type { SegmentInfo } from '../types.ts';
 import type { StoreContext } from './context.ts';
 import type { AddEntry } from './manifest.ts';
-import { segmentRelPath, utcDay, writeSegment } from './segment-writer.ts';
-import { STORED_SELECT } from './stored-columns.ts';
+import { DAY, writeGroup } from './flush-group.ts';
 import { deleteWalUpTo } from './wal-replay.ts';
-
-const DAY = 86_400_000;
 
 export async function flushTail(ctx: StoreContext): Promise<number> {
   const before = ctx.snapshots.current;
@@ -23,8 +20,13 @@ export async function flushTail(ctx: StoreContext): Promise<number> {
   const cutoff = await ctx.wal.rotate();
   await ctx.tail.task(async () => undefined);
   if (ctx.tail.failedWal !== undefined && ctx.tail.failedWal <= cutoff) {
+    // loads that failed for an I/O reason: try them again (the disk may be back)
+    await ctx.tail.retryFailed();
+    await ctx.tail.barrier();
+  }
+  if (ctx.tail.failedWal !== undefined && ctx.tail.failedWal <= cutoff) {
     // the WAL is the only copy of that batch: keep every WAL file until a restart replays it
-    throw new ArgusError('STORE_IO', 'A WAL batch could not be loaded into the tail; flushing is paused until restart', {
+    throw new ArgusError('STORE_IO', 'A WAL batch could not be loaded into the tail; flushing is paused until it loads (retried) or a restart replays it', {
       wal: ctx.tail.failedWal,
     });
   }
@@ -42,23 +44,9 @@ export async function flushTail(ctx: StoreContext): Promise<number> {
     const flush = newId();
     const now = Date.now();
     const adds: AddEntry[] = [];
+    const w = { ctx, con, range, flush, now, written };
     for (const [source, d, n, minTs, maxTs] of groups) {
-      const dayStart = Number(d) * DAY;
-      const id = newId();
-      const day = utcDay(dayStart);
-      const path = segmentRelPath(String(source), day, id);
-      written.push(path);
-      const { bytes, sha256 } = await writeSegment(
-        con,
-        `SELECT ${STORED_SELECT} FROM tail WHERE ${range} AND "source" = $1 AND "ts" >= $2 AND "ts" < $3 ORDER BY "ts", "id"`,
-        [String(source), dayStart, dayStart + DAY],
-        ctx.dataDir,
-        path,
-      );
-      adds.push({
-        op: 'add', id, path, source: String(source), partition: day, minTs: Number(minTs), maxTs: Number(maxTs),
-        rows: Number(n), bytes, sha256, createdAt: now, flush,
-      });
+      adds.push(...(await writeGroup(w, { source: String(source), dayStart: Number(d) * DAY, rows: Number(n), minTs: Number(minTs), maxTs: Number(maxTs) })));
     }
     await ctx.manifest.append([...adds, { op: 'checkpoint', flush, wal: cutoff, at: now }]);
     written.length = 0;

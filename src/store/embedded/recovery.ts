@@ -65,11 +65,11 @@ export async function replayIntoTail(ctx: StoreContext, replay: WalReplay, now: 
       }
     }
     loads.push(
-      ctx.tail.load(b.payload, b.walNo, rows).then(
+      ctx.tail.load(b.payload, b.walNo, rows, b.offset).then(
         () => void (ctx.counters.replayedEvents += rows),
         (err: unknown) => {
           ctx.counters.replayErrors++;
-          ctx.log.error({ err, wal: b.walNo }, 'Could not load a WAL batch into the tail; it stays in the WAL');
+          ctx.log.error({ err, wal: b.walNo, frameOffset: b.offset }, 'Could not load a WAL batch into the tail; it stays in the WAL and is retried');
         },
       ),
     );

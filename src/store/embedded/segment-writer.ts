@@ -20,8 +20,11 @@ export function encodeSource(source: string): string {
   return enc === '' ? '%00' : enc;
 }
 
+/** The UTC day of `ts` (YYYY-MM-DD); total: a ts outside Date's range gets a name of its own, never a throw. */
 export function utcDay(ts: number): string {
-  return new Date(ts).toISOString().slice(0, 10);
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts < 0 ? 'before-271821' : 'after-275760';
+  return d.toISOString().slice(0, 10);
 }
 
 export function segmentRelPath(source: string, day: string, id: string): string {

@@ -11,7 +11,7 @@ import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, Store
 import { Mutex } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { DedupIndex } from './dedup.ts';
-import { canonicalBatch, encodeEach, encodeNdjson } from './event-codec.ts';
+import { canonicalBatch, encodeBatch, encodeEach } from './event-codec.ts';
 import { flushTail } from './flusher.ts';
 import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
@@ -23,6 +23,7 @@ import type { SqlRenderer } from './renderer.ts';
 import { Snapshots } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { replayWal } from './wal-replay.ts';
+import { WalQuarantine } from './wal-quarantine.ts';
 import { WalWriter } from './wal-writer.ts';
 import type { WalWriterStats } from './wal-writer.ts';
 
@@ -104,12 +105,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     const manifest = new Manifest(join(opts.dataDir, 'manifest.jsonl'), log);
     const m = await manifest.load();
     const swept = await sweepOrphans(opts.dataDir, m.live, m.quarantined.values());
-    const tail = await Tail.create(tmpDir, opts.duckdbThreads);
+    const walQuarantine = new WalQuarantine(join(opts.dataDir, 'quarantine', 'wal'), log);
+    const tail = await Tail.create(tmpDir, opts.duckdbThreads, walQuarantine);
     const now = Date.now();
     const replay = await replayWal(walDir, m.checkpointWal, log);
     const wal = new WalWriter(walDir, log, cfg.commitDelayMs);
     const c: StoreContext = {
-      dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest,
+      dataDir: opts.dataDir, walDir, tmpDir, config: cfg, log, tail, wal, manifest, walQuarantine,
       snapshots: new Snapshots([...m.live.values()], m.checkpointWal, [...m.quarantined.values()]),
       dedup: new DedupIndex(windowMs, cfg.dedupMaxKeys),
       counters: {
@@ -169,13 +171,18 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     let keys = claim.keys;
     let ndjson: Buffer;
     try {
-      ndjson = Buffer.from(encodeNdjson(stored));
+      // text made well-formed (lone surrogates -> U+FFFD) before the WAL
+      const enc = encodeBatch(stored);
+      ndjson = Buffer.from(enc.ndjson);
+      stored = enc.events as LogEvent[];
     } catch {
-      const enc = encodeEach(stored, canon, indexes, rejected);
-      c.dedup.release(enc.refusedKeys);
-      const refusedKeys = new Set(enc.refusedKeys);
+      // an event JSON.stringify refuses is refused alone; its neighbours are stored
+      const each = encodeEach(stored, canon, indexes, rejected);
+      c.dedup.release(each.refusedKeys);
+      const refusedKeys = new Set(each.refusedKeys);
       keys = keys.filter((k) => !refusedKeys.has(k));
-      stored = enc.stored;
+      const enc = encodeBatch(each.stored);
+      stored = enc.events as LogEvent[];
       ndjson = Buffer.from(enc.ndjson);
     }
     if (rejected.length > 0) {
@@ -195,7 +202,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     };
     let loaded: { done: Promise<void> };
     try {
-      loaded = await c.wal.append(ndjson, (walNo) => ({ done: c.tail.load(ndjson, walNo, rows) }));
+      loaded = await c.wal.append(ndjson, (walNo, offset) => ({ done: c.tail.load(ndjson, walNo, rows, offset) }));
       c.dedup.commit(keys, Date.now());
       queuedRows += rows;
     } catch (e) {
@@ -216,7 +223,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       },
       (err: unknown) => {
         loadDone();
-        log.error({ err }, 'A durable batch could not be loaded into the tail; it will be replayed on restart');
+        log.error({ err }, 'A durable batch could not be loaded into the tail; it is retried, and replayed on restart');
       },
     );
     for (const l of listeners) {
@@ -261,6 +268,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       dedupEvicted: c.dedup.evicted,
       quarantinedSegments: snap.quarantined.length,
       quarantinedRows: snap.quarantined.reduce((n, q) => n + q.rows, 0),
+      quarantinedBatches: c.walQuarantine.counters.batches,
+      quarantinedEvents: c.walQuarantine.counters.events,
       bySource,
     };
   }
@@ -291,13 +300,15 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     stats,
     query: async (q: StoreQuery): Promise<QueryResult> => {
       const c = running();
+      // loads that failed for an I/O reason are tried again first (the disk may be back)
+      if (c.tail.failedWal !== undefined) await c.tail.retryFailed();
       // read-your-writes: wait for the loads queued before this query, but never long: a store
       // saturated by ingest answers after ~1 s and says how many acknowledged events it lacks
       const complete = await c.tail.barrierWithin(QUERY_WAIT_MS);
       const missing = complete ? 0 : queuedRows;
       if (c.tail.failedWal !== undefined) {
         // never answer from a tail that silently lacks acknowledged events
-        throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying; they are safe in the WAL and a restart replays them', {
+        throw new ArgusError('STORE_IO', 'Some acknowledged events could not be loaded for querying (an I/O failure); they are safe in the WAL, the load is retried and a restart replays them', {
           wal: c.tail.failedWal,
         });
       }

@@ -6,6 +6,11 @@
  * `INSERT ... SELECT FROM read_json(<temp NDJSON file>)` (the fastest method measured: see
  * bench/insert-methods.ts). Up to two loads run at once on their own connections (DuckDB appends
  * to one table in parallel); a task (flush, barrier, delete) waits for every load queued before it.
+ *
+ * A load DuckDB rejects for its data is bisected (load-isolate.ts): the good lines are loaded, the
+ * lines that fail alone go to the quarantine (wal-quarantine.ts), and the load succeeds. Only a
+ * genuine I/O failure leaves rows unloaded (`failedWal`: queries refuse to answer without them);
+ * those loads are kept (bounded) and `retryFailed` tries them again, which clears that state.
  */
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,12 +19,25 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { availableParallelism } from 'node:os';
 import { COLUMN_DEFS, COLUMN_LIST, JSON_COLUMNS, literal } from './columns.ts';
 import { ThreadGovernor, ingestThreadsFor } from './threads.ts';
+import { ioMarked, loadIsolating, splitLines } from './load-isolate.ts';
+import type { BadLine, WalQuarantine } from './wal-quarantine.ts';
+
+interface Chunk {
+  ndjson: Buffer;
+  walNo: number;
+  rows: number;
+  /** the WAL frame's byte offset in its file (the quarantine records it) */
+  offset: number;
+}
 
 type Op =
-  | { kind: 'load'; ndjson: Buffer; walNo: number; rows: number; resolve: () => void; reject: (e: unknown) => void }
+  | (Chunk & { kind: 'load'; resolve: () => void; reject: (e: unknown) => void })
   | { kind: 'task'; fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 const MAX_COALESCE_BYTES = 64 * 1024 * 1024;
+/** bytes of failed loads kept in memory for `retryFailed`; beyond, only a restart (WAL replay) recovers them */
+const MAX_RETRY_BYTES = 64 * 1024 * 1024;
+const RETRY_EVERY_MS = 1000;
 
 export class Tail {
   private ops: Op[] = [];
@@ -27,8 +45,14 @@ export class Tail {
   /** rows currently in the table, by WAL file */
   private readonly rowsByWal = new Map<number, number>();
   private loadSeq = 0;
-  /** lowest WAL file with a batch that failed to load (its rows are only in the WAL) */
+  /** lowest WAL file with a batch that failed to load for an I/O reason (its rows are only in the WAL) */
   failedWal: number | undefined;
+  /** loads that failed for an I/O reason, kept to retry; `retryLost`: some were too big to keep */
+  private failed: Chunk[] = [];
+  private failedBytes = 0;
+  private retryLost = false;
+  private lastRetry = 0;
+  private retrying: Promise<void> | undefined;
 
   private readonly busy = new Set<DuckDBConnection>();
 
@@ -40,10 +64,14 @@ export class Tail {
     private readonly tmpDir: string,
     /** DuckDB's thread count: full while queries run (`forQuery`), lower for ingest alone */
     readonly threads: ThreadGovernor,
+    private readonly quarantine: WalQuarantine | undefined,
   ) {}
 
-  /** `threads`: DuckDB worker threads for queries (default: one per core); ingest alone uses half */
-  static async create(tmpDir: string, threads?: number): Promise<Tail> {
+  /**
+   * `threads`: DuckDB worker threads for queries (default: one per core); ingest alone uses half.
+   * `quarantine`: where lines DuckDB refuses go (without one, a refused load fails like an I/O error).
+   */
+  static async create(tmpDir: string, threads?: number, quarantine?: WalQuarantine): Promise<Tail> {
     const queryThreads = threads ?? availableParallelism();
     const ingestThreads = ingestThreadsFor(queryThreads);
     const db = await DuckDBInstance.create(':memory:', { threads: String(ingestThreads) });
@@ -54,7 +82,7 @@ export class Tail {
     await con.run(`CREATE TABLE tail (${COLUMN_DEFS}, "_wal" BIGINT NOT NULL)`);
     const loadCons = [con, await db.connect()];
     const governor = new ThreadGovernor(await db.connect(), queryThreads, ingestThreads);
-    return new Tail(db, con, loadCons, tmpDir, governor);
+    return new Tail(db, con, loadCons, tmpDir, governor, quarantine);
   }
 
   /** A new connection to the same database, for a query. */
@@ -62,12 +90,32 @@ export class Tail {
     return this.db.connect();
   }
 
-  /** Queues an NDJSON batch (from WAL file `walNo`) for loading; resolves once it is queryable. */
-  load(ndjson: Buffer, walNo: number, rows: number): Promise<void> {
+  /**
+   * Queues an NDJSON batch (the WAL frame at `offset` of file `walNo`) for loading; resolves once
+   * it is queryable (lines DuckDB refuses quarantined); rejects only on an I/O failure.
+   */
+  load(ndjson: Buffer, walNo: number, rows: number, offset = -1): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.ops.push({ kind: 'load', ndjson, walNo, rows, resolve, reject });
+      this.ops.push({ kind: 'load', ndjson, walNo, rows, offset, resolve, reject });
       void this.drain();
     });
+  }
+
+  /**
+   * Queues the loads that failed for an I/O reason again (at most once a second; a no-op when none
+   * failed); `failedWal` clears once they are all loaded. Callers then wait with `barrier`.
+   */
+  retryFailed(): Promise<void> {
+    if (this.retrying) return this.retrying;
+    if (this.failed.length === 0 || Date.now() - this.lastRetry < RETRY_EVERY_MS) return Promise.resolve();
+    this.lastRetry = Date.now();
+    const chunks = this.failed;
+    this.failed = [];
+    this.failedBytes = 0;
+    if (!this.retryLost) this.failedWal = undefined;
+    const p = Promise.all(chunks.map((c) => this.load(c.ndjson, c.walNo, c.rows, c.offset).catch(() => undefined))).then(() => undefined);
+    this.retrying = p.finally(() => (this.retrying = undefined));
+    return this.retrying;
   }
 
   /** Runs `fn` on the tail's connection after every load queued before it. */
@@ -175,21 +223,64 @@ export class Tail {
     const walNo = batch[0]!.walNo;
     try {
       await this.loadNow(con, batch.map((b) => b.ndjson), walNo);
-      this.count(walNo, batch.reduce((n, b) => n + b.rows, 0));
-      for (const b of batch) b.resolve();
     } catch (e) {
-      // one bad batch must not fail its neighbours: load them one by one
-      for (const b of batch) {
-        const err = batch.length === 1 ? e : await this.loadNow(con, [b.ndjson], b.walNo).then(() => undefined, (x: unknown) => x);
-        if (err === undefined) {
-          this.count(b.walNo, b.rows);
-          b.resolve();
-          continue;
-        }
-        this.failedWal = Math.min(this.failedWal ?? Infinity, b.walNo);
-        b.reject(err);
-      }
+      await this.isolate(con, batch, e);
+      return;
     }
+    this.count(walNo, batch.reduce((n, b) => n + b.rows, 0));
+    for (const b of batch) b.resolve();
+  }
+
+  /** A rejected batch: load its good lines, quarantine the bad ones, keep what I/O left unloaded. */
+  private async isolate(con: DuckDBConnection, batch: Extract<Op, { kind: 'load' }>[], first: unknown): Promise<void> {
+    const walNo = batch[0]!.walNo;
+    const lines: { frame: number; line: number; text: Buffer }[] = [];
+    for (const [frame, b] of batch.entries()) for (const [line, text] of splitLines(b.ndjson).entries()) lines.push({ frame, line, text });
+    const canQuarantine = this.quarantine !== undefined;
+    const r = await loadIsolating(lines.length, canQuarantine ? first : ioMarked(first), (lo, hi) =>
+      this.loadNow(con, [Buffer.concat(lines.slice(lo, hi).map((l) => l.text))], walNo),
+    );
+    const loaded = new Array<boolean>(lines.length).fill(true);
+    const bad: BadLine[][] = batch.map(() => []);
+    const left: Buffer[][] = batch.map(() => []);
+    for (const { index, error } of r.bad) {
+      loaded[index] = false;
+      const l = lines[index]!;
+      bad[l.frame]!.push({ line: l.line, text: l.text, reason: error instanceof Error ? error.message : String(error) });
+    }
+    for (const i of r.unloaded) {
+      loaded[i] = false;
+      left[lines[i]!.frame]!.push(lines[i]!.text);
+    }
+    this.count(walNo, loaded.filter(Boolean).length);
+    for (const [f, b] of batch.entries()) {
+      let err: unknown = r.ioError;
+      if (bad[f]!.length > 0) {
+        try {
+          await this.quarantine!.put(walNo, b.offset, bad[f]!);
+        } catch (e) {
+          // not written aside: those lines are still only in the WAL
+          err = e;
+          left[f]!.push(...bad[f]!.map((l) => l.text));
+        }
+      }
+      if (left[f]!.length === 0) {
+        b.resolve();
+        continue;
+      }
+      this.keepFailed({ ndjson: Buffer.concat(left[f]!), walNo, rows: left[f]!.length, offset: b.offset });
+      b.reject(err);
+    }
+  }
+
+  private keepFailed(c: Chunk): void {
+    this.failedWal = Math.min(this.failedWal ?? Infinity, c.walNo);
+    if (this.failedBytes + c.ndjson.length > MAX_RETRY_BYTES) {
+      this.retryLost = true;
+      return;
+    }
+    this.failed.push(c);
+    this.failedBytes += c.ndjson.length;
   }
 
   private count(walNo: number, rows: number): void {

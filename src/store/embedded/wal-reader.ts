@@ -6,6 +6,8 @@ import { FRAME_HEADER, MAX_FRAME, checksumMatches } from './wal-format.ts';
 
 export interface WalScan {
   payloads: Buffer[];
+  /** byte offset of each payload's frame (its header) in the file */
+  offsets: number[];
   /** offset just past the last good frame */
   goodEnd: number;
   /** 1 when the file ends in a torn/corrupt frame that nothing valid follows */
@@ -35,12 +37,13 @@ function resync(buf: Buffer, from: number): number {
 }
 
 export function scanWal(buf: Buffer): WalScan {
-  const r: WalScan = { payloads: [], goodEnd: 0, tornFrames: 0, tornBytes: 0, corruptFrames: 0, corruptBytes: 0 };
+  const r: WalScan = { payloads: [], offsets: [], goodEnd: 0, tornFrames: 0, tornBytes: 0, corruptFrames: 0, corruptBytes: 0 };
   let pos = 0;
   while (pos < buf.length) {
     if (validAt(buf, pos)) {
       const len = buf.readUInt32LE(pos);
       r.payloads.push(buf.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + len));
+      r.offsets.push(pos);
       pos += FRAME_HEADER + len;
       r.goodEnd = pos;
       continue;

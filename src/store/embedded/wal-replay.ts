@@ -11,6 +11,8 @@ import { fsyncDir, fsyncFile } from './fsutil.ts';
 
 export interface WalBatch {
   walNo: number;
+  /** byte offset of the frame in its file */
+  offset: number;
   payload: Buffer;
 }
 
@@ -54,7 +56,7 @@ export async function replayWal(dir: string, checkpoint: number, log: Logger): P
     const path = join(dir, walFileName(n));
     const buf = await readFile(path);
     const scan = scanWal(buf);
-    for (const payload of scan.payloads) r.batches.push({ walNo: n, payload });
+    for (const [j, payload] of scan.payloads.entries()) r.batches.push({ walNo: n, offset: scan.offsets[j]!, payload });
     if (scan.corruptFrames > 0) {
       r.corruptFrames += scan.corruptFrames;
       r.corruptBytes += scan.corruptBytes;

@@ -15,7 +15,7 @@ import { fsyncDir } from './fsutil.ts';
 interface Waiter {
   header: Buffer;
   payload: Buffer;
-  onDurable: (walNo: number) => unknown;
+  onDurable: (walNo: number, offset: number) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -59,8 +59,11 @@ export class WalWriter {
     return { ...this.counters, currentFile: this.fileNo, currentBytes: this.fileBytes };
   }
 
-  /** Appends one frame; resolves with `onDurable`'s result once the frame is fsynced. */
-  append<T>(payload: Buffer, onDurable: (walNo: number) => T): Promise<T> {
+  /**
+   * Appends one frame; resolves with `onDurable`'s result once the frame is fsynced. `onDurable`
+   * gets the frame's position: WAL file number and the byte offset of its header in that file.
+   */
+  append<T>(payload: Buffer, onDurable: (walNo: number, offset: number) => T): Promise<T> {
     if (this.broken) return Promise.reject(this.ioError(this.broken));
     if (!this.fh) return Promise.reject(new ArgusError('STORE_CLOSED', 'The WAL is not open'));
     return new Promise<T>((resolve, reject) => {
@@ -118,6 +121,7 @@ export class WalWriter {
   private async commitGroup(): Promise<void> {
     const group = this.pending;
     this.pending = [];
+    const start = this.fileBytes;
     try {
       if (this.broken) throw this.broken;
       const parts = group.flatMap((w) => [w.header, w.payload]);
@@ -140,12 +144,14 @@ export class WalWriter {
       for (const w of group) w.reject(this.ioError(e));
       return;
     }
+    let offset = start;
     for (const w of group) {
       try {
-        w.resolve(w.onDurable(this.fileNo));
+        w.resolve(w.onDurable(this.fileNo, offset));
       } catch (e) {
         w.reject(e);
       }
+      offset += w.header.length + w.payload.length;
     }
     if (this.rotateWaiters.length > 0) await this.doRotate();
   }
