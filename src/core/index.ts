@@ -14,9 +14,10 @@ export {
   auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
+  queryConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, QueryConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
