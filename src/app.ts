@@ -9,7 +9,7 @@ import type { LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
 import { ArgusError, finalizeEvent, parseConfig, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { AppendResult, Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
-import { buildServer, createMetrics, makeK8sAuditRoutes } from './api/index.ts';
+import { QueryGate, buildServer, createMetrics, makeK8sAuditRoutes } from './api/index.ts';
 import type { Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { builtinRuleFiles } from './detect/pack/index.ts';
@@ -53,6 +53,18 @@ function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
   };
 }
 
+/** grace for in-flight requests (an ingest batch's fsync) once the server stops */
+const CLOSE_GRACE_MS = 2000;
+
+async function closeHttp(http: FastifyInstance): Promise<void> {
+  const force = setTimeout(() => http.server.closeAllConnections(), CLOSE_GRACE_MS);
+  try {
+    await http.close();
+  } finally {
+    clearTimeout(force);
+  }
+}
+
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
   // logs go to stderr: stdout is for command output (query results, NDJSON alerts)
@@ -87,8 +99,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     maxKeysPerRule: config.detection.maxKeysPerRule,
   });
 
+  const queries = new QueryGate(store, config.query, metrics);
   const http = buildServer({
     store,
+    queries,
     metrics,
     logger,
     ingest,
@@ -119,7 +133,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       if (stopped) return;
       stopped = true;
       ready = false;
-      await http.close();
+      // nothing may hold the listener open: running and queued queries end now (STORE_CLOSED),
+      // live tails end in the tail route's preClose hook, other connections get a short grace
+      queries.abortAll();
+      await closeHttp(http);
       await detection.stop();
       await store.stop();
     },

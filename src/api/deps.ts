@@ -2,10 +2,13 @@ import type { Logger } from 'pino';
 import type { LogEventInput } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
+import type { QueryGate } from './query-gate.ts';
 
 /** What the HTTP layer needs; app.ts builds it. */
 export interface ApiDeps {
   store: Store;
+  /** every store query from HTTP goes through it (deadline, concurrency, byte cap, cancellation) */
+  queries: QueryGate;
   metrics: Metrics;
   logger: Logger;
   /** finalize + make durable + hand to detection; resolves after the batch is durable */

@@ -26,7 +26,7 @@ export function makeErrorHandler(metrics: Metrics) {
     }
     if (e.status < 500) metrics.rejected.inc({ reason: e.code });
     // senders (Fluent Bit, Vector, the apiserver's webhook) back off and retry a 503
-    if (e.code === 'OVERLOADED') void reply.header('retry-after', '1');
+    if (e.code === 'OVERLOADED' || e.code === 'QUERY_OVERLOADED') void reply.header('retry-after', '1');
     void reply.status(e.status).send(errorBody(e));
   };
 }

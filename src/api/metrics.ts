@@ -18,6 +18,9 @@ export interface Metrics {
   pendingRows: Gauge;
   walTornFrames: Gauge;
   tailClients: Gauge;
+  queries: Counter<'outcome'>;
+  queriesRunning: Gauge;
+  queriesQueued: Gauge;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -47,5 +50,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
+    queries: new Counter({
+      name: 'argus_queries_total',
+      help: 'API queries by outcome: ok, truncated (cut at query.maxResultBytes), timeout, cancelled (client gone or stopping), rejected (queue full), failed',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    queriesRunning: new Gauge({ name: 'argus_queries_running', help: 'API queries running in the store', registers: r }),
+    queriesQueued: new Gauge({ name: 'argus_queries_queued', help: 'API queries waiting for a slot (query.maxConcurrent)', registers: r }),
   };
 }
