@@ -101,7 +101,7 @@ function order(locs: readonly Locator[], rows: Record<string, unknown>[]): Recor
 }
 
 /** locators whose full rows one phase-2 statement reads (bounds the memory of a big `limit`) */
-export const READ_CHUNK = 2048;
+export const READ_CHUNK = 8192;
 
 export interface ReadOptions {
   signal?: AbortSignal;
