@@ -56,11 +56,18 @@ function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
 /** grace for in-flight requests (an ingest batch's fsync) once the server stops */
 const CLOSE_GRACE_MS = 2000;
 
+/**
+ * Closes the listener: connections are closed as soon as they are idle (a keep-alive connection
+ * whose last answer was sent while closing, a live tail once its stream ended), and every one
+ * still open after the grace.
+ */
 async function closeHttp(http: FastifyInstance): Promise<void> {
+  const idle = setInterval(() => http.server.closeIdleConnections(), 50);
   const force = setTimeout(() => http.server.closeAllConnections(), CLOSE_GRACE_MS);
   try {
     await http.close();
   } finally {
+    clearInterval(idle);
     clearTimeout(force);
   }
 }
