@@ -9,7 +9,7 @@ import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConf
 import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
-import { buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
+import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
 import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { ALERT_OWNERSHIP } from './detect/index.ts';
@@ -74,6 +74,25 @@ function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
   };
 }
 
+/** grace for in-flight requests (an ingest batch's fsync) once the server stops */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * Closes the listener: connections are closed as soon as they are idle (a keep-alive connection
+ * whose last answer was sent while closing, a live tail once its stream ended), and every one
+ * still open after the grace.
+ */
+async function closeHttp(http: FastifyInstance): Promise<void> {
+  const idle = setInterval(() => http.server.closeIdleConnections(), 50);
+  const force = setTimeout(() => http.server.closeAllConnections(), CLOSE_GRACE_MS);
+  try {
+    await http.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(force);
+  }
+}
+
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
   const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
   // logs go to stderr: stdout is for command output (query results, NDJSON alerts)
@@ -118,8 +137,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     maxKeysPerRule: config.detection.maxKeysPerRule,
   });
 
+  const queries = new QueryGate(store, config.query, metrics);
   const http = buildServer({
     store,
+    queries,
     metrics,
     logger,
     ingest,
@@ -151,7 +172,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       if (stopped) return;
       stopped = true;
       ready = false;
-      await http.close();
+      // nothing may hold the listener open: running and queued queries end now (STORE_CLOSED),
+      // live tails end in the tail route's preClose hook, other connections get a short grace
+      queries.abortAll();
+      await closeHttp(http);
       await detection.stop();
       await store.stop();
     },

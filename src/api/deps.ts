@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { IngestOrigin, IngestRejection, LogEventInput } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
+import type { QueryGate } from './query-gate.ts';
 
 /**
  * What ingest did with a batch: the store's answer, with every event it did not store (the origin
@@ -14,6 +15,8 @@ export interface IngestResult extends Omit<AppendResult, 'rejected'> {
 /** What the HTTP layer needs; app.ts builds it. */
 export interface ApiDeps {
   store: Store;
+  /** every store query from HTTP goes through it (deadline, concurrency, byte cap, cancellation) */
+  queries: QueryGate;
   metrics: Metrics;
   logger: Logger;
   /**

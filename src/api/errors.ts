@@ -24,9 +24,10 @@ export function makeErrorHandler(metrics: Metrics) {
       req.log.error({ err }, 'Request failed');
       e = new ArgusError('INTERNAL', 'internal error');
     }
-    if (e.status < 500) metrics.rejected.inc({ reason: e.code });
+    // a cancelled query's client is gone (counted in argus_queries_total): not bad input
+    if (e.status < 500 && e.code !== 'QUERY_CANCELLED') metrics.rejected.inc({ reason: e.code });
     // senders (Fluent Bit, Vector, the apiserver's webhook) back off and retry a 503
-    if (e.code === 'OVERLOADED') void reply.header('retry-after', '1');
+    if (e.code === 'OVERLOADED' || e.code === 'QUERY_OVERLOADED') void reply.header('retry-after', '1');
     void reply.status(e.status).send(errorBody(e));
   };
 }

@@ -21,6 +21,9 @@ export interface Metrics {
   quarantinedBatches: Gauge;
   quarantinedEvents: Gauge;
   tailClients: Gauge;
+  queries: Counter<'outcome'>;
+  queriesRunning: Gauge;
+  queriesQueued: Gauge;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -57,5 +60,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     quarantinedBatches: new Gauge({ name: 'argus_store_quarantined_batches', help: 'WAL frames with events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
     quarantinedEvents: new Gauge({ name: 'argus_store_quarantined_events', help: 'Events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
+    queries: new Counter({
+      name: 'argus_queries_total',
+      help: 'API queries by outcome: ok, truncated (cut at query.maxResultBytes), timeout, cancelled (client gone or stopping), rejected (queue full), failed',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    queriesRunning: new Gauge({ name: 'argus_queries_running', help: 'API queries running in the store', registers: r }),
+    queriesQueued: new Gauge({ name: 'argus_queries_queued', help: 'API queries waiting for a slot (query.maxConcurrent)', registers: r }),
   };
 }

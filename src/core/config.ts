@@ -90,6 +90,29 @@ export const limitsConfigSchema = z
   })
   .strict();
 
+export const queryConfigSchema = z
+  .object({
+    /**
+     * deadline of one query, from its arrival (queue time included); past it the store engine is
+     * interrupted and the client gets 503 QUERY_TIMEOUT
+     */
+    timeout: z.string().default('30s'),
+    /**
+     * queries run at once; more wait in the queue. Each running DuckDB query already uses every
+     * core and holds one of libuv's 4 pool threads, which tail loads and file I/O share: 2 keeps
+     * ingest moving while queries run
+     */
+    maxConcurrent: z.number().int().positive().default(2),
+    /** queries waiting for a slot; beyond that a query is refused with 503 QUERY_OVERLOADED + Retry-After */
+    maxQueued: z.number().int().min(0).default(16),
+    /**
+     * largest answer in bytes (its rows' JSON): rows past it are left out and the answer says
+     * `truncated: true`, so `limit=100000` cannot build an answer of hundreds of MB
+     */
+    maxResultBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  })
+  .strict();
+
 export const tlsConfigSchema = z
   .object({
     certFile: z.string(),
@@ -113,6 +136,8 @@ export const serverConfigSchema = z
     detection: detectionConfigSchema.default({}),
     /** per-event limits applied by every ingest decoder */
     limits: limitsConfigSchema.default({}),
+    /** query deadline, concurrency and answer size */
+    query: queryConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** component sections (sources, rules, alerting...) owned by later issues */
     components: z.record(z.string(), z.unknown()).default({}),
@@ -123,6 +148,7 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsConfigSchema>;
+export type QueryConfig = z.infer<typeof queryConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'STORE_CLOSED'
   | 'STORE_IO'
   | 'OVERLOADED'
+  | 'QUERY_TIMEOUT'
+  | 'QUERY_CANCELLED'
+  | 'QUERY_OVERLOADED'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +34,12 @@ const STATUS: Record<ErrorCode, number> = {
   STORE_CLOSED: 503,
   STORE_IO: 500,
   OVERLOADED: 503,
+  /** the query ran past its deadline and was stopped (Prometheus answers a query timeout with 503 too) */
+  QUERY_TIMEOUT: 503,
+  /** the client went away (or the server is stopping); nginx's 499 "client closed request" */
+  QUERY_CANCELLED: 499,
+  /** too many queries running and queued; retry after Retry-After */
+  QUERY_OVERLOADED: 503,
   INTERNAL: 500,
 };
 

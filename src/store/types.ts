@@ -27,6 +27,17 @@ export interface StoreQuery {
   to?: number;
   /** max rows returned (events or table rows) */
   limit: number;
+  /**
+   * Aborting it stops the query: the backend interrupts its engine, frees what the query holds
+   * and rejects with `signal.reason` when that is an ArgusError (a deadline's QUERY_TIMEOUT),
+   * else with QUERY_CANCELLED. A deadline is `AbortSignal.timeout`-like: any backend honours both.
+   */
+  signal?: AbortSignal;
+  /**
+   * Largest answer in bytes (the UTF-8 JSON of its events or rows): rows are returned in order
+   * while they fit, the rest are left out and the result says `truncated` (absent = no cap).
+   */
+  maxBytes?: number;
 }
 
 export interface QueryStats {
@@ -40,6 +51,8 @@ export interface QueryStats {
    * most ~1 s); absent = none
    */
   pendingRows?: number;
+  /** why the answer holds fewer rows than the query matched (with `truncated: true` on the result) */
+  truncated?: { reason: 'maxBytes'; maxBytes: number };
   /**
    * true when data in the query's range could not be read (a damaged or missing segment was
    * quarantined): the answer holds everything else; `missing` says what is absent. Absent = complete.
@@ -59,8 +72,8 @@ export interface MissingRange {
 }
 
 export type QueryResult =
-  | { kind: 'events'; events: LogEvent[]; stats: QueryStats }
-  | { kind: 'table'; columns: string[]; rows: unknown[][]; stats: QueryStats };
+  | { kind: 'events'; events: LogEvent[]; truncated?: true; stats: QueryStats }
+  | { kind: 'table'; columns: string[]; rows: unknown[][]; truncated?: true; stats: QueryStats };
 
 export interface SegmentInfo {
   id: string;

@@ -15,6 +15,7 @@ function depsWith(result: IngestResult): ApiDeps {
     ingest: () => Promise.resolve(result),
     bodyLimit: 1024,
     isReady: () => true,
+    queries: {} as ApiDeps['queries'],
   };
 }
 

@@ -4,6 +4,7 @@ import { ArgusError } from '../../core/index.ts';
 import type { FieldRef, Filter, QueryPlan } from '../../core/index.ts';
 import { parseQuery } from '../../query/index.ts';
 import type { ApiDeps } from '../deps.ts';
+import { clientGone } from '../query-gate.ts';
 import { parseLimit, timeRange } from './query.ts';
 
 const INGEST: FieldRef = { kind: 'column', name: 'ingest' };
@@ -21,7 +22,7 @@ export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): vo
   // an invalid rule set answers 400 with file:line:column and the old set stays active
   app.post('/api/v1/rules/reload', async () => ({ status: 'reloaded', ...detection().reload() }));
   app.get('/api/v1/detection/stats', async () => detection().stats());
-  app.get('/api/v1/alerts', async (req) => {
+  app.get('/api/v1/alerts', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const extra = q.q ? parseQuery(q.q) : undefined;
     const plan: QueryPlan = {
@@ -31,6 +32,6 @@ export function registerDetectionRoutes(app: FastifyInstance, deps: ApiDeps): vo
       },
       stages: extra?.stages ?? [],
     };
-    return deps.store.query({ plan, limit: parseLimit(q.limit), ...timeRange(q) });
+    return deps.queries.query({ plan, limit: parseLimit(q.limit), ...timeRange(q) }, clientGone(reply));
   });
 }

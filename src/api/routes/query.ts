@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ArgusError, parseTime } from '../../core/index.ts';
 import { parseQuery } from '../../query/index.ts';
 import type { ApiDeps } from '../deps.ts';
+import { clientGone } from '../query-gate.ts';
 
 export interface TimeRangeQuery {
   from?: string;
@@ -31,13 +32,13 @@ export function parseLimit(v: string | undefined): number {
 }
 
 export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/v1/query', async (req) => {
+  app.get('/api/v1/query', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const plan = parseQuery(q.q ?? '');
     const range = timeRange(q);
     const limit = parseLimit(q.limit);
     const end = deps.metrics.queryLatency.startTimer();
-    const result = await deps.store.query({ plan, limit, ...range });
+    const result = await deps.queries.query({ plan, limit, ...range }, clientGone(reply));
     end({ kind: result.kind });
     return result;
   });

@@ -8,6 +8,12 @@ import type { ApiDeps } from '../deps.ts';
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
 export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  // a stream never ends by itself: end them all when the server closes
+  const streams = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of streams) end();
+    done();
+  });
   app.get('/api/v1/tail', (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const plan = parseQuery(q.q ?? '');
@@ -39,9 +45,12 @@ export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
+      streams.delete(end);
       unsubscribe();
       deps.metrics.tailClients.dec();
     };
+    const end = (): void => void raw.end();
+    streams.add(end);
     raw.on('close', close);
     raw.on('error', close);
   });

@@ -2,13 +2,20 @@ import type { Command } from 'commander';
 import { createApp } from '../../app.ts';
 import { loadServerConfig } from '../load-config.ts';
 
-/** Runs until SIGINT/SIGTERM; a second signal exits at once. */
-export async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
+/** longest a stop may take before the process exits anyway (the WAL holds every acknowledged event) */
+const STOP_LIMIT_MS = 10_000;
+
+/** Runs until SIGINT/SIGTERM; a second signal exits at once, and so does a stop past `limitMs`. */
+export async function runUntilSignal(stop: () => Promise<void>, limitMs = STOP_LIMIT_MS): Promise<void> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (): void => {
       if (stopping) process.exit(130);
       stopping = true;
+      setTimeout(() => {
+        process.stderr.write(`argus: the server did not stop within ${limitMs / 1000} s; exiting (the WAL is replayed at the next start)\n`);
+        process.exit(1);
+      }, limitMs).unref();
       stop().then(resolve, (e: unknown) => {
         process.stderr.write(`argus: stop failed: ${String(e)}\n`);
         resolve();

@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { ByteBudget, throwIfAborted } from '../query-abort.ts';
 import type { SegmentInfo } from '../types.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import type { Snapshot } from './snapshots.ts';
@@ -99,8 +100,36 @@ function order(locs: readonly Locator[], rows: Record<string, unknown>[]): Recor
   return out;
 }
 
-/** Phase 2 for the locators found by phase 1 (`locate` or `locateNewestFirst`): full rows in order. */
-export async function readLocated(con: DuckDBConnection, snap: Snapshot, locs: readonly Locator[]): Promise<Record<string, unknown>[]> {
-  if (locs.length === 0) return [];
-  return fetchRows(con, snap, locs);
+/** locators whose full rows one phase-2 statement reads (bounds the memory of a big `limit`) */
+export const READ_CHUNK = 8192;
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** stop once the converted rows' JSON passes this many bytes (ByteBudget) */
+  maxBytes?: number;
+}
+
+/**
+ * Phase 2 for the locators found by phase 1 (`locate` or `locateNewestFirst`): full rows in
+ * order, `READ_CHUNK` locators per statement, each row converted as it comes; stops before the
+ * first row that would take the answer past `maxBytes` (`truncated`), or when `signal` aborts.
+ */
+export async function readLocated<T>(
+  con: DuckDBConnection,
+  snap: Snapshot,
+  locs: readonly Locator[],
+  convert: (row: Record<string, unknown>) => T,
+  opts: ReadOptions = {},
+): Promise<{ rows: T[]; truncated: boolean }> {
+  const out: T[] = [];
+  const budget = new ByteBudget(opts.maxBytes);
+  for (let i = 0; i < locs.length; i += READ_CHUNK) {
+    throwIfAborted(opts.signal);
+    for (const r of await fetchRows(con, snap, locs.slice(i, i + READ_CHUNK))) {
+      const row = convert(r);
+      if (!budget.fits(row)) return { rows: out, truncated: true };
+      out.push(row);
+    }
+  }
+  return { rows: out, truncated: false };
 }

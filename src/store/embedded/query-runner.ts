@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { QueryPlan } from '../../core/index.ts';
-import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
+import { ByteBudget, throwIfAborted } from '../query-abort.ts';
+import type { QueryResult, QueryStats, SegmentInfo, StoreQuery } from '../types.ts';
 import { fetchLimit, finishTable } from '../timechart-fill.ts';
 import { COLUMN_LIST, literal } from './columns.ts';
 import { plainValue, rowToEvent } from './event-codec.ts';
 import { LOCATOR_COLUMNS, locate, locatorRelation, readLocated } from './late-read.ts';
+import { interruptOnAbort } from './interrupt.ts';
 import { isNewestFirst, locateNewestFirst } from './newest-first.ts';
 import type { TsWindow } from './newest-first.ts';
 import type { SqlRenderer } from './renderer.ts';
@@ -48,7 +50,11 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   const t0 = performance.now();
   const { snap, release } = deps.snapshots.acquire();
   const con = await deps.tail.connect();
+  // an abort interrupts the running statement; the checks between statements stop the rest
+  const unhook = interruptOnAbort(con, q.signal);
+  const locateOrStop: typeof locate = (c, sql, params) => (throwIfAborted(q.signal), locate(c, sql, params));
   try {
+    throwIfAborted(q.signal);
     const chosen = selectSegments(snap.segments, q);
     const opts = { from: q.from, to: q.to, limit: q.limit };
     const lateOver = (segs: readonly SegmentInfo[], w: TsWindow = {}) =>
@@ -73,26 +79,39 @@ async function runOnce(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
         ? await locateNewestFirst(con, chosen, limit, (segs, w) => {
             const r = lateOver(segs, w);
             return { sql: r.sql, params: r.params as DuckDBValue[] };
-          }, locate)
-        : await locate(con, late.sql, late.params as DuckDBValue[]);
-      const rows = await readLocated(con, snap, locs);
-      const events = rows.map(rowToEvent);
+          }, locateOrStop)
+        : await locateOrStop(con, late.sql, late.params as DuckDBValue[]);
+      const read = await readLocated(con, snap, locs, rowToEvent, { signal: q.signal, maxBytes: q.maxBytes });
       stats.elapsedMs = performance.now() - t0;
-      return { kind: 'events', events, stats };
+      return { kind: 'events', events: read.rows, ...truncation(read.truncated, q, stats) };
     }
     const r = deps.render(q.plan, { ...opts, limit: fetchLimit(q.plan, q.limit), relation: buildRelation(snap, chosen, deps.dataDir) });
     const reader = await con.runAndReadAll(r.sql, r.params as DuckDBValue[]);
+    throwIfAborted(q.signal);
     const fetched = { columns: r.columns ?? reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(plainValue)) };
     const table = finishTable(q.plan, fetched, q.limit, q.from, q.to);
+    const budget = new ByteBudget(q.maxBytes);
+    const fit = table.rows.findIndex((row) => !budget.fits(row));
+    const rows = fit < 0 ? table.rows : table.rows.slice(0, fit);
     stats.elapsedMs = performance.now() - t0;
-    return { kind: 'table', columns: table.columns, rows: table.rows, stats };
+    return { kind: 'table', columns: table.columns, rows, ...truncation(fit >= 0, q, stats) };
   } finally {
+    unhook();
     con.closeSync();
     release();
   }
 }
 
-/** Runs the query; a segment that cannot be read is quarantined and the query answers from the rest (tolerant-query.ts). */
+/** `stats` (and `truncated: true`) for an answer cut at `q.maxBytes`. */
+function truncation(truncated: boolean, q: StoreQuery, stats: QueryStats): { truncated?: true; stats: QueryStats } {
+  if (!truncated || q.maxBytes === undefined) return { stats };
+  return { truncated: true, stats: { ...stats, truncated: { reason: 'maxBytes', maxBytes: q.maxBytes } } };
+}
+
+/**
+ * Runs the query; a segment that cannot be read is quarantined and the query answers from the
+ * rest (tolerant-query.ts); an aborted query fails with the abort's reason.
+ */
 export async function runQuery(deps: QueryDeps, q: StoreQuery): Promise<QueryResult> {
   return runTolerant(deps, q, () => runOnce(deps, q));
 }

@@ -16,6 +16,7 @@ import { flushTail } from './flusher.ts';
 import { applyRetention, compact } from './maintenance.ts';
 import { Manifest } from './manifest.ts';
 import { firstLine, quarantineSegment } from './quarantine.ts';
+import { throwIfAborted } from '../query-abort.ts';
 import { runQuery } from './query-runner.ts';
 import { quarantineMissingSegments, rebuildDedupFromSegments, replayIntoTail, sweepOrphans } from './recovery.ts';
 import { renderDuckDb } from '../sql/index.ts';
@@ -46,10 +47,25 @@ export interface EmbeddedStoreOptions {
 /** Embedded-only introspection (tests, /metrics); not part of the Store seam. */
 export interface EmbeddedStore extends Store {
   walStats(): WalWriterStats;
+  /** queries in progress (started and not yet settled) */
+  runningQueries(): number;
 }
 
 /** longest a query waits for tail loads queued before it (read-your-writes under saturation) */
 const QUERY_WAIT_MS = 1000;
+/** longest `stop` waits, in all, for running flushes, loads and queries (running queries are interrupted) */
+const STOP_WAIT_MS = 5000;
+
+/** Whether `p` settles before `deadline` (ms since epoch). */
+async function within(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const log = opts.logger.child({ component: 'store', store: 'embedded' });
@@ -71,6 +87,8 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   /** acknowledged (durable) events whose tail load has not finished */
   let queuedRows = 0;
   let flushQueued = false;
+  /** one per query in progress: `stop` aborts them */
+  const inflight = new Set<AbortController>();
 
   function running(): StoreContext {
     if (state !== 'running' || !ctx) throw new ArgusError('STORE_CLOSED', 'The store is not running');
@@ -283,28 +301,44 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     state = 'stopped';
     const c = ctx;
     for (const t of timers) clearInterval(t);
-    await Promise.all([flushLock.idle(), maintLock.idle()]);
+    // running queries are interrupted (their DuckDB statements stop within ~100 ms)
+    for (const ac of inflight) ac.abort(new ArgusError('STORE_CLOSED', 'The store is stopping'));
+    const deadline = Date.now() + STOP_WAIT_MS;
+    let late = !(await within(Promise.all([flushLock.idle(), maintLock.idle()]), deadline));
     await c.wal.close().catch((err: unknown) => log.warn({ err }, 'Closing the WAL failed'));
-    await c.tail.task(async () => undefined).catch(() => undefined);
-    for (let i = 0; i < 100 && c.snapshots.activeReaders() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    late ||= !(await within(c.tail.task(async () => undefined).catch(() => undefined), deadline));
+    while (!late && c.snapshots.activeReaders() > 0) {
+      if (Date.now() >= deadline) late = true;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    if (late) {
+      // closing DuckDB under a running statement is unsafe; the process is about to exit, and
+      // the WAL holds every acknowledged event, so the next start replays what was not flushed
+      log.warn({ waitedMs: STOP_WAIT_MS, queries: inflight.size }, 'The store stopped without closing DuckDB: a flush, load or query was still running');
+      return;
+    }
     await c.tail.threads.idle();
     await c.manifest.close();
     c.tail.close();
     log.info('Embedded store stopped');
   }
 
-  return {
-    start,
-    append,
-    stop,
-    stats,
-    query: async (q: StoreQuery): Promise<QueryResult> => {
-      const c = running();
+  async function query(q: StoreQuery): Promise<QueryResult> {
+    const c = running();
+    // the caller's signal, and stop(), abort this query
+    const ac = new AbortController();
+    const outer = q.signal;
+    const onOuter = (): void => ac.abort(outer?.reason);
+    if (outer?.aborted) onOuter();
+    else outer?.addEventListener('abort', onOuter, { once: true });
+    inflight.add(ac);
+    try {
       // loads that failed for an I/O reason are tried again first (the disk may be back)
       if (c.tail.failedWal !== undefined) await c.tail.retryFailed();
       // read-your-writes: wait for the loads queued before this query, but never long: a store
       // saturated by ingest answers after ~1 s and says how many acknowledged events it lacks
       const complete = await c.tail.barrierWithin(QUERY_WAIT_MS);
+      throwIfAborted(ac.signal);
       const missing = complete ? 0 : queuedRows;
       if (c.tail.failedWal !== undefined) {
         // never answer from a tail that silently lacks acknowledged events
@@ -312,10 +346,21 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
           wal: c.tail.failedWal,
         });
       }
-      const r = await c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render, quarantine: (seg, why) => quarantineSegment(c, seg, why) }, q));
+      const r = await c.tail.threads.forQuery(() => runQuery({ tail: c.tail, snapshots: c.snapshots, dataDir: c.dataDir, render, quarantine: (seg, why) => quarantineSegment(c, seg, why) }, { ...q, signal: ac.signal }));
       if (missing > 0) r.stats.pendingRows = missing;
       return r;
-    },
+    } finally {
+      outer?.removeEventListener('abort', onOuter);
+      inflight.delete(ac);
+    }
+  }
+
+  return {
+    start,
+    append,
+    stop,
+    stats,
+    query,
     subscribe(listener: StoreListener): () => void {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -334,5 +379,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       return maintLock.run(() => compact(c));
     },
     walStats: () => running().wal.stats(),
+    runningQueries: () => inflight.size,
   };
 }

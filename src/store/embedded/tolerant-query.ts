@@ -8,6 +8,7 @@
  */
 import { ArgusError, isArgusError } from '../../core/index.ts';
 import type { QueryResult, SegmentInfo, StoreQuery } from '../types.ts';
+import { abortError } from '../query-abort.ts';
 import { firstLine, markPartial } from './quarantine.ts';
 import { findDamaged } from './segment-probe.ts';
 import { selectSegments } from './segment-select.ts';
@@ -52,6 +53,8 @@ export async function runTolerant(deps: TolerantDeps, q: StoreQuery, once: () =>
     try {
       r = await once();
     } catch (e) {
+      // an aborted query fails with its reason, whatever DuckDB said ("INTERRUPT Error"): no probing
+      if (q.signal?.aborted) throw abortError(q.signal);
       if (isArgusError(e)) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       const line = firstLine(e);
