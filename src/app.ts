@@ -93,6 +93,8 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     logger,
     ingest,
     bodyLimit: config.bodyLimit,
+    http: config.http,
+    tail: config.tail,
     isReady: () => ready,
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LogEventInput } from '../core/index.ts';
+import type { HttpConfig, LogEventInput, TailConfig } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -11,6 +11,10 @@ export interface ApiDeps {
   /** finalize + make durable + hand to detection; resolves after the batch is durable */
   ingest(events: LogEventInput[]): Promise<AppendResult>;
   bodyLimit: number;
+  /** timeouts and the connection cap (connection-limit.ts) */
+  http: HttpConfig;
+  /** live-tail limits (tail-hub.ts) */
+  tail: TailConfig;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */

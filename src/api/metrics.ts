@@ -18,6 +18,13 @@ export interface Metrics {
   pendingRows: Gauge;
   walTornFrames: Gauge;
   tailClients: Gauge;
+  tailDisconnected: Counter<'reason'>;
+  tailRefused: Counter;
+  tailFilterRuns: Counter;
+  connections: Gauge;
+  connectionsRefused: Counter;
+  clientErrors: Counter<'code'>;
+  decodedBodies: Counter<'encoding' | 'outcome'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -47,5 +54,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
+    tailDisconnected: new Counter({ name: 'argus_live_tail_disconnected_total', help: 'Live-tail clients disconnected by the server', labelNames: ['reason'], registers: r }),
+    tailRefused: new Counter({ name: 'argus_live_tail_refused_total', help: 'Live-tail clients refused at tail.maxClients', registers: r }),
+    tailFilterRuns: new Counter({ name: 'argus_live_tail_filter_runs_total', help: 'Tail filters run over a batch (once per distinct query, not per client)', registers: r }),
+    connections: new Gauge({ name: 'argus_http_connections', help: 'Open HTTP connections being served', registers: r }),
+    connectionsRefused: new Counter({ name: 'argus_http_connections_refused_total', help: 'Connections answered 503 at http.maxConnections', registers: r }),
+    clientErrors: new Counter({ name: 'argus_http_client_errors_total', help: 'Connections closed for a client error (timeouts: ERR_HTTP_REQUEST_TIMEOUT)', labelNames: ['code'], registers: r }),
+    decodedBodies: new Counter({ name: 'argus_http_decoded_bodies_total', help: 'Request bodies with a Content-Encoding, by outcome', labelNames: ['encoding', 'outcome'], registers: r }),
   };
 }

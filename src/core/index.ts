@@ -16,7 +16,7 @@ export {
   detectionConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, HttpConfig, TailConfig } from './config.ts';
 export { fieldName } from './query-plan.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
