@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.ts';
 import { makeErrorHandler } from './errors.ts';
 import { httpTimeouts, limitConnections } from './connection-limit.ts';
+import { registerDecompression } from './decompress.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerTailRoutes } from './routes/tail.ts';
@@ -51,6 +52,8 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     done(null, body);
   });
+  // Content-Encoding (gzip, deflate, zstd), capped at each route's body limit
+  registerDecompression(app, deps.metrics, deps.bodyLimit);
   app.setErrorHandler(makeErrorHandler(deps.metrics));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
