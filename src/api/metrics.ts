@@ -21,6 +21,7 @@ export interface Metrics {
   tailDisconnected: Counter<'reason'>;
   tailRefused: Counter;
   tailFilterRuns: Counter;
+  tailBufferedBytes: Gauge;
   connections: Gauge;
   connectionsRefused: Counter;
   clientErrors: Counter<'code'>;
@@ -57,6 +58,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     tailDisconnected: new Counter({ name: 'argus_live_tail_disconnected_total', help: 'Live-tail clients disconnected by the server', labelNames: ['reason'], registers: r }),
     tailRefused: new Counter({ name: 'argus_live_tail_refused_total', help: 'Live-tail clients refused at tail.maxClients', registers: r }),
     tailFilterRuns: new Counter({ name: 'argus_live_tail_filter_runs_total', help: 'Tail filters run over a batch (once per distinct query, not per client)', registers: r }),
+    tailBufferedBytes: new Gauge({ name: 'argus_live_tail_buffered_bytes', help: 'Bytes written to live-tail clients and not yet read by them', registers: r }),
     connections: new Gauge({ name: 'argus_http_connections', help: 'Open HTTP connections being served', registers: r }),
     connectionsRefused: new Counter({ name: 'argus_http_connections_refused_total', help: 'Connections answered 503 at http.maxConnections', registers: r }),
     clientErrors: new Counter({ name: 'argus_http_client_errors_total', help: 'Connections closed for a client error (timeouts: ERR_HTTP_REQUEST_TIMEOUT)', labelNames: ['code'], registers: r }),
