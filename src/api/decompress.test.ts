@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, parseContentEncoding, zstdFrameWindow } from './decompress.ts';
+import { decodeBody, parseContentEncoding } from './decompress.ts';
+import { zstdFrameWindow } from './zstd-frames.ts';
 import type { DecodeOutcome, Encoding } from './decompress.ts';
 import { gzipBomb, ZSTD_FRAME } from '../../test/helpers/compressed.ts';
 
@@ -73,5 +74,15 @@ describe('decodeBody', () => {
     expect(zstdFrameWindow(ZSTD_FRAME)).toBe(2 << 20);
     const r = await decode(header, ['zstd'], 12 << 20);
     expect(r.err).toMatchObject({ code: 'BODY_TOO_LARGE' });
+    // the same header as the second frame of a stream, after a good one
+    const second = await decode(Buffer.concat([ZSTD_FRAME, header]), ['zstd'], 12 << 20);
+    expect(second.err).toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+
+  it('decodes a stream of several frames with a skippable frame between them', async () => {
+    const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    const r = await decode(Buffer.concat([ZSTD_FRAME, skippable, ZSTD_FRAME]), ['zstd']);
+    const one = '[{"message":"zstd hello 1"},{"message":"zstd hello 2"}]';
+    expect(r.text).toBe(one + one);
   });
 });

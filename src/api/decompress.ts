@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Decompress } from 'fzstd';
 import { ArgusError, isArgusError } from '../core/index.ts';
 import type { Metrics } from './metrics.ts';
+import { ZstdFrameWalker } from './zstd-frames.ts';
 
 export type Encoding = 'gzip' | 'deflate' | 'zstd';
 const ALIASES: Record<string, Encoding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', zstd: 'zstd' };
@@ -39,39 +40,24 @@ function tooLarge(limit: number, encoding: string): ArgusError {
   return new ArgusError('BODY_TOO_LARGE', `decompressed request body is larger than the limit of ${limit} bytes`, { limit, encoding });
 }
 
-/** Window (or declared content) size of the zstd frame at the start of `b`, or undefined. */
-export function zstdFrameWindow(b: Uint8Array): number | undefined {
-  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) return undefined;
-  const fhd = b[4]!;
-  const single = (fhd >> 5) & 1;
-  if (!single) {
-    const wd = b[5]!;
-    const base = 2 ** (10 + (wd >> 3));
-    return base + (base / 8) * (wd & 7);
-  }
-  const fcsBytes = [1, 2, 4, 8][fhd >> 6]!;
-  const at = 5 + [0, 1, 2, 4][fhd & 3]!;
-  if (b.length < at + fcsBytes) return undefined;
-  let v = 0;
-  for (let i = fcsBytes - 1; i >= 0; i--) v = v * 256 + b[at + i]!;
-  return fcsBytes === 2 ? v + 256 : v;
-}
-
 /**
  * Pure-JS zstd (fzstd) for Node without zlib zstd. It has no backpressure inside one push (a
  * small chunk of RLE blocks can expand a thousandfold), so the limit is enforced here, per block,
- * and the frame's window (fzstd allocates it up front) is checked before any decoding.
+ * and each frame's window (fzstd allocates it up front) is checked before the frame is decoded.
  */
 function fzstdStream(limit: number): Transform {
   let produced = 0;
-  let first = true;
   let failure: Error | undefined;
+  const walker = new ZstdFrameWalker((window) => {
+    // a single-segment frame declares its content size here: over the limit is refused unread
+    if (window > Math.max(limit, 8 * 1024 * 1024)) throw tooLarge(limit, 'zstd');
+  });
   const t: Transform = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      if (first && chunk.length >= 18) {
-        first = false;
-        const w = zstdFrameWindow(chunk);
-        if (w !== undefined && w > Math.max(limit, 8 * 1024 * 1024)) return cb(tooLarge(limit, 'zstd'));
+      try {
+        walker.feed(chunk);
+      } catch (e) {
+        return cb(e as Error);
       }
       try {
         d.push(chunk);
