@@ -2,7 +2,8 @@
  * Issue 15 item 7: a body sent at 1 byte/s must not hold a connection for ever, and connections
  * over the cap get a clear 503, not a silent drop. Real sockets on 127.0.0.1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { createApp } from '../../src/app.ts';
 import { metricValue } from '../helpers/app.ts';
+import { makeCa, makeLeaf } from '../helpers/certs.ts';
 import type { RawClient } from '../helpers/raw-socket.ts';
 import { openRaw, waitFor } from '../helpers/raw-socket.ts';
 
@@ -82,5 +84,31 @@ describe('connection cap', () => {
     expect(await waitFor(async () => (await metricValue(app, 'argus_http_connections')) === 0)).toBe(true);
     const r = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(r.status).toBe(200);
+  });
+});
+
+describe('connection cap over TLS', () => {
+  it('writes the 503 inside TLS once the handshake is done', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'argus-http-tls-'));
+    dirs.push(certDir);
+    const ca = makeCa(certDir, 'ca');
+    const leaf = makeLeaf(certDir, ca, 'server', true);
+    const { app, port } = await start({ http: { maxConnections: 1 }, tls: { certFile: leaf.cert, keyFile: leaf.key } });
+    const opts = { host: '127.0.0.1', port, ca: readFileSync(ca.cert) };
+    const held = tlsConnect(opts);
+    await new Promise((r) => held.once('secureConnect', r));
+    expect(await waitFor(async () => (await metricValue(app, 'argus_http_connections')) === 1)).toBe(true);
+    const extra = tlsConnect(opts);
+    let text = '';
+    extra.setEncoding('utf8');
+    extra.on('data', (d: string) => (text += d));
+    extra.on('error', () => {});
+    await new Promise((r) => extra.once('secureConnect', r));
+    extra.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Promise.race([new Promise((r) => extra.once('close', r)), new Promise((r) => setTimeout(r, 5000))]);
+    expect(text).toMatch(/^HTTP\/1\.1 503/);
+    expect(text).toContain('http.maxConnections');
+    held.destroy();
+    extra.destroy();
   });
 });
