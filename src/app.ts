@@ -146,6 +146,8 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ingest,
     bodyLimit: config.bodyLimit,
     maxDepth: config.limits.maxDepth,
+    http: config.http,
+    tail: config.tail,
     isReady: () => ready,
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),

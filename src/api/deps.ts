@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { IngestOrigin, IngestRejection, LogEventInput } from '../core/index.ts';
+import type { HttpConfig, IngestOrigin, IngestRejection, LogEventInput, TailConfig } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryGate } from './query-gate.ts';
@@ -27,6 +27,10 @@ export interface ApiDeps {
   bodyLimit: number;
   /** nesting cap of one ingested event (config `limits.maxDepth`; default DEFAULT_MAX_DEPTH) */
   maxDepth?: number;
+  /** timeouts and the connection cap (connection-limit.ts) */
+  http: HttpConfig;
+  /** live-tail limits (tail-hub.ts) */
+  tail: TailConfig;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */

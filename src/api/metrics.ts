@@ -24,6 +24,14 @@ export interface Metrics {
   queries: Counter<'outcome'>;
   queriesRunning: Gauge;
   queriesQueued: Gauge;
+  tailDisconnected: Counter<'reason'>;
+  tailRefused: Counter;
+  tailFilterRuns: Counter;
+  tailBufferedBytes: Gauge;
+  connections: Gauge;
+  connectionsRefused: Counter;
+  clientErrors: Counter<'code'>;
+  decodedBodies: Counter<'encoding' | 'outcome'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -68,5 +76,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     queriesRunning: new Gauge({ name: 'argus_queries_running', help: 'API queries running in the store', registers: r }),
     queriesQueued: new Gauge({ name: 'argus_queries_queued', help: 'API queries waiting for a slot (query.maxConcurrent)', registers: r }),
+    tailDisconnected: new Counter({ name: 'argus_live_tail_disconnected_total', help: 'Live-tail clients disconnected by the server', labelNames: ['reason'], registers: r }),
+    tailRefused: new Counter({ name: 'argus_live_tail_refused_total', help: 'Live-tail clients refused at tail.maxClients', registers: r }),
+    tailFilterRuns: new Counter({ name: 'argus_live_tail_filter_runs_total', help: 'Tail filters run over a batch (once per distinct query, not per client)', registers: r }),
+    tailBufferedBytes: new Gauge({ name: 'argus_live_tail_buffered_bytes', help: 'Bytes written to live-tail clients and not yet read by them', registers: r }),
+    connections: new Gauge({ name: 'argus_http_connections', help: 'Open HTTP connections being served', registers: r }),
+    connectionsRefused: new Counter({ name: 'argus_http_connections_refused_total', help: 'Connections answered 503 at http.maxConnections', registers: r }),
+    clientErrors: new Counter({ name: 'argus_http_client_errors_total', help: 'Connections closed for a client error (timeouts: ERR_HTTP_REQUEST_TIMEOUT)', labelNames: ['code'], registers: r }),
+    decodedBodies: new Counter({ name: 'argus_http_decoded_bodies_total', help: 'Request bodies with a Content-Encoding, by outcome', labelNames: ['encoding', 'outcome'], registers: r }),
   };
 }

@@ -3,6 +3,8 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.ts';
 import { makeErrorHandler } from './errors.ts';
+import { httpTimeouts, limitConnections } from './connection-limit.ts';
+import { registerDecompression } from './decompress.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerTailRoutes } from './routes/tail.ts';
@@ -12,7 +14,17 @@ import { registerDetectionRoutes } from './routes/detection.ts';
 export type RouteRegistrar = (app: FastifyInstance, deps: ApiDeps) => void;
 
 export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): FastifyInstance {
+  // front door (connection-limit.ts): request/headers/keep-alive timeouts, checked promptly
+  const t = httpTimeouts(deps.http);
+  const nodeServerOptions = {
+    requestTimeout: t.requestTimeout,
+    headersTimeout: t.headersTimeout,
+    connectionsCheckingInterval: t.connectionsCheckingInterval,
+  };
   const app: FastifyInstance = Fastify({
+    requestTimeout: t.requestTimeout,
+    keepAliveTimeout: t.keepAliveTimeout,
+    http: nodeServerOptions,
     // per-request lines are info: keep the HTTP logger at warn (nothing per event at info)
     loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
@@ -20,6 +32,8 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
     ...(deps.tls
       ? {
           https: {
+            ...nodeServerOptions,
+            handshakeTimeout: t.headersTimeout,
             key: deps.tls.key,
             cert: deps.tls.cert,
             ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: false } : {}),
@@ -27,11 +41,19 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
         }
       : {}),
   }) as unknown as FastifyInstance;
+  const connections = limitConnections(app.server, { max: deps.http.maxConnections, tls: deps.tls !== undefined, metrics: deps.metrics, logger: deps.logger });
+  app.addHook('onRequest', (req, reply, done) => {
+    // a refused connection already has its 503: nothing here may answer (or ingest) on it
+    if (connections.isRefused(req.raw.socket)) void reply.hijack();
+    done();
+  });
   // Bodies are decoded by our own decoders (clear per-event errors), so take them as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     done(null, body);
   });
+  // Content-Encoding (gzip, deflate, zstd), capped at each route's body limit
+  registerDecompression(app, deps.metrics, deps.bodyLimit);
   app.setErrorHandler(makeErrorHandler(deps.metrics));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ArgusError } from './errors.ts';
 import { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING } from './json-limits.ts';
+import { parseDuration } from './time.ts';
 
 /** Validates a config value against a zod schema; a bad field throws BAD_CONFIG naming its path. */
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, value: unknown, where = 'config'): z.infer<S> {
@@ -122,6 +123,54 @@ export const tlsConfigSchema = z
   })
   .strict();
 
+/** A duration such as `500ms`, `30s`, `5m` (validated here, converted with parseDuration where used). */
+const duration = z.string().refine((s) => !Number.isNaN(durationMs(s)), 'must be a duration such as 500ms, 30s or 5m');
+
+/** ms, or NaN when the text is not a duration (its own field reports that) */
+function durationMs(s: string): number {
+  try {
+    return parseDuration(s);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export const httpConfigSchema = z
+  .object({
+    /**
+     * a whole request (headers and body) must arrive within this long, else 408 and the connection
+     * is closed: a client sending its body at 1 byte/s cannot hold a connection for ever
+     */
+    requestTimeout: duration.default('30s'),
+    /** the request headers must arrive within this long (at most requestTimeout) */
+    headersTimeout: duration.default('10s'),
+    /**
+     * an idle keep-alive connection is closed after this long; above common load-balancer idle
+     * timeouts (60 s) so that the balancer, not Argus, closes first. Idle connections count
+     * toward maxConnections
+     */
+    keepAliveTimeout: duration.default('72s'),
+    /** open connections per server; one more is answered 503 with Retry-After and closed */
+    maxConnections: z.number().int().positive().default(1024),
+  })
+  .strict()
+  .refine((h) => !(durationMs(h.headersTimeout) > durationMs(h.requestTimeout)), {
+    message: 'headersTimeout must not be longer than requestTimeout',
+    path: ['headersTimeout'],
+  });
+
+export const tailConfigSchema = z
+  .object({
+    /** concurrent live-tail clients; one more is answered 503 with Retry-After */
+    maxClients: z.number().int().positive().default(32),
+    /**
+     * bytes a tail client may have waiting in its socket buffer; a client that falls further behind
+     * is disconnected with an `event: error` naming the reason (never buffered without bound)
+     */
+    maxClientBufferBytes: z.number().int().positive().default(4 * 1024 * 1024),
+  })
+  .strict();
+
 export const serverConfigSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:7400'),
@@ -138,6 +187,10 @@ export const serverConfigSchema = z
     limits: limitsConfigSchema.default({}),
     /** query deadline, concurrency and answer size */
     query: queryConfigSchema.default({}),
+    /** HTTP front door: timeouts and the connection cap */
+    http: httpConfigSchema.default({}),
+    /** live tail (GET /api/v1/tail) */
+    tail: tailConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** component sections (sources, rules, alerting...) owned by later issues */
     components: z.record(z.string(), z.unknown()).default({}),
@@ -149,6 +202,8 @@ export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type QueryConfig = z.infer<typeof queryConfigSchema>;
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+export type TailConfig = z.infer<typeof tailConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -18,7 +18,7 @@ export {
   queryConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig } from './config.ts';
 export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
 export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';

@@ -16,6 +16,8 @@ function depsWith(result: IngestResult): ApiDeps {
     bodyLimit: 1024,
     isReady: () => true,
     queries: {} as ApiDeps['queries'],
+    http: {} as ApiDeps['http'],
+    tail: {} as ApiDeps['tail'],
   };
 }
 

@@ -1,17 +1,23 @@
-/** GET /api/v1/tail?q= : live tail over Server-Sent Events, filtered by the query's filter. */
+/** GET /api/v1/tail?q= : live tail over Server-Sent Events, filtered by the query's filter (fan-out: tail-hub.ts). */
 import type { FastifyInstance } from 'fastify';
-import type { LogEvent } from '../../core/index.ts';
+import { ArgusError } from '../../core/index.ts';
 import { compileFilter, parseQuery } from '../../query/index.ts';
 import type { ApiDeps } from '../deps.ts';
+import { TailHub } from '../tail-hub.ts';
+import type { TailSink } from '../tail-hub.ts';
 
-/** Per-client bound: a client that cannot keep up loses events (counted), never the server's memory. */
-const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+/** A client disconnected by the server may read its last bytes for this long, then it is destroyed. */
+const LINGER_MS = 5000;
 
 export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  // a stream never ends by itself: end them all when the server closes
-  const streams = new Set<() => void>();
+  const hub = new TailHub({
+    subscribe: (onBatch) => deps.store.subscribe(onBatch),
+    maxClients: deps.tail.maxClients,
+    maxClientBufferBytes: deps.tail.maxClientBufferBytes,
+    metrics: deps.metrics,
+  });
   app.addHook('preClose', (done) => {
-    for (const end of streams) end();
+    hub.close();
     done();
   });
   app.get('/api/v1/tail', (req, reply) => {
@@ -19,6 +25,27 @@ export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const plan = parseQuery(q.q ?? '');
     const match = compileFilter(plan.filter);
     const raw = reply.raw;
+    // the response detaches from its socket once finished; a tail's socket is never reused
+    const socket = req.raw.socket;
+    const sink: TailSink = {
+      pending: () => raw.writableLength,
+      write: (text) => void raw.write(text),
+      close: (last) => {
+        if (raw.writableEnded) return;
+        raw.end(last);
+        // close the connection once its last bytes are with the kernel, or after LINGER_MS
+        raw.once('finish', () => socket.destroy());
+        setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      },
+    };
+    // grouped by the normalized filter: clients with the same query share one match per batch
+    const joined = hub.join(JSON.stringify(plan.filter), match, sink);
+    if (joined.kind === 'full') {
+      throw new ArgusError('OVERLOADED', `Live tail has ${joined.limit} clients, its limit (tail.maxClients); retry later`, {
+        limit: joined.limit,
+        configKey: 'tail.maxClients',
+      });
+    }
     reply.hijack();
     raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -27,31 +54,8 @@ export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
       'x-accel-buffering': 'no',
     });
     raw.write(': argus live tail\n\n');
-    deps.metrics.tailClients.inc();
-    const onBatch = (events: LogEvent[]): void => {
-      for (const e of events) {
-        if (!match(e)) continue;
-        if (raw.writableLength > MAX_PENDING_BYTES) {
-          deps.metrics.dropped.inc({ reason: 'slow_tail_client' });
-          continue;
-        }
-        raw.write(`id: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`);
-      }
-    };
-    const unsubscribe = deps.store.subscribe(onBatch);
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-    let closed = false;
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      streams.delete(end);
-      unsubscribe();
-      deps.metrics.tailClients.dec();
-    };
-    const end = (): void => void raw.end();
-    streams.add(end);
-    raw.on('close', close);
-    raw.on('error', close);
+    raw.on('close', joined.leave);
+    raw.on('error', joined.leave);
+    if (raw.destroyed) joined.leave();
   });
 }

@@ -1,0 +1,198 @@
+/**
+ * Request bodies with `Content-Encoding: gzip | deflate | zstd` (or a list of them), decoded as a
+ * stream with the route's body limit applied to the decoded bytes: decoding stops at the first
+ * byte over the limit (413 naming it), so a bomb never allocates its whole output. Unknown
+ * encodings are 415, a corrupt stream 400 BAD_ENCODING. Mounted as a Fastify `preParsing` hook.
+ */
+import { Readable, Transform, Writable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { Decompress } from 'fzstd';
+import { ArgusError, isArgusError } from '../core/index.ts';
+import type { Metrics } from './metrics.ts';
+import { ZstdFrameWalker } from './zstd-frames.ts';
+
+export type Encoding = 'gzip' | 'deflate' | 'zstd';
+const ALIASES: Record<string, Encoding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', zstd: 'zstd' };
+/** more stacked encodings than this is not a shipper, it is an attack */
+const MAX_LAYERS = 3;
+
+/** The encodings of a `Content-Encoding` header in the order they were applied; [] for none. */
+export function parseContentEncoding(header: string | undefined): Encoding[] {
+  if (header === undefined) return [];
+  const out: Encoding[] = [];
+  for (const raw of header.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (name === '' || name === 'identity') continue;
+    const enc = ALIASES[name];
+    if (!enc) {
+      throw new ArgusError('UNSUPPORTED_ENCODING', `Content-Encoding "${name}" is not supported: use gzip, deflate or zstd`, { encoding: name });
+    }
+    out.push(enc);
+  }
+  if (out.length > MAX_LAYERS) {
+    throw new ArgusError('UNSUPPORTED_ENCODING', `Content-Encoding has ${out.length} layers, at most ${MAX_LAYERS} are decoded`, { encoding: header });
+  }
+  return out;
+}
+
+function tooLarge(limit: number, encoding: string): ArgusError {
+  return new ArgusError('BODY_TOO_LARGE', `decompressed request body is larger than the limit of ${limit} bytes`, { limit, encoding });
+}
+
+/**
+ * Pure-JS zstd (fzstd) for Node without zlib zstd. It has no backpressure inside one push (a
+ * small chunk of RLE blocks can expand a thousandfold), so the limit is enforced here, per block,
+ * and each frame's window (fzstd allocates it up front) is checked before the frame is decoded.
+ */
+function fzstdStream(limit: number): Transform {
+  let produced = 0;
+  let failure: Error | undefined;
+  const walker = new ZstdFrameWalker((window) => {
+    // a single-segment frame declares its content size here: over the limit is refused unread
+    if (window > Math.max(limit, 8 * 1024 * 1024)) throw tooLarge(limit, 'zstd');
+  });
+  const t: Transform = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      try {
+        walker.feed(chunk);
+      } catch (e) {
+        return cb(e as Error);
+      }
+      try {
+        d.push(chunk);
+      } catch (e) {
+        return cb(failure ?? (e as Error));
+      }
+      cb();
+    },
+    flush(cb) {
+      try {
+        d.push(new Uint8Array(0), true);
+      } catch (e) {
+        return cb(failure ?? (e as Error));
+      }
+      cb();
+    },
+  });
+  const d = new Decompress((data) => {
+    produced += data.length;
+    if (produced > limit) {
+      failure = tooLarge(limit, 'zstd');
+      throw failure;
+    }
+    // copy: fzstd hands out views of its window, which later blocks overwrite
+    if (data.length > 0) t.push(Buffer.from(data));
+  });
+  return t;
+}
+
+function decoder(enc: Encoding, limit: number): Transform {
+  if (enc === 'gzip') return zlib.createGunzip();
+  if (enc === 'deflate') return zlib.createInflate();
+  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+  return native ? native() : fzstdStream(limit);
+}
+
+export type DecodeOutcome = 'ok' | 'too_large' | 'corrupt' | 'aborted';
+
+/**
+ * `source` decoded through `encodings` (applied in that order, so undone in reverse), at most
+ * `limit` decoded bytes (also at most `limit` encoded bytes). The result carries
+ * `receivedEncodedLength` for Fastify's Content-Length check.
+ */
+export function decodeBody(
+  source: Readable,
+  encodings: Encoding[],
+  limit: number,
+  onOutcome: (o: DecodeOutcome) => void = () => {},
+): Readable & { receivedEncodedLength: number } {
+  const name = encodings.join(',');
+  let started = false;
+  let waiting: (() => void) | undefined;
+  // nothing is read from the socket until the consumer (Fastify's body reader) asks, so an error
+  // always finds its listener
+  const out = new Readable({
+    read() {
+      if (!started) start();
+      const w = waiting;
+      waiting = undefined;
+      w?.();
+    },
+  }) as Readable & { receivedEncodedLength: number };
+  out.receivedEncodedLength = 0;
+  // a late error (the consumer gave up first) must not become an uncaught exception
+  out.on('error', () => {});
+  const chain = [...encodings].reverse().map((e) => decoder(e, limit));
+  let done = false;
+  const fail = (err: Error, outcome: DecodeOutcome): void => {
+    if (done) return;
+    done = true;
+    source.unpipe(chain[0]!);
+    for (const c of chain) c.destroy();
+    onOutcome(outcome);
+    out.destroy(err);
+  };
+  const onDecoderError = (enc: Encoding) => (err: Error) => {
+    if (isArgusError(err)) return fail(err, err.code === 'BODY_TOO_LARGE' ? 'too_large' : 'corrupt');
+    fail(new ArgusError('BAD_ENCODING', `request body is not valid ${enc} (Content-Encoding: ${name}): ${err.message}`, { encoding: name }), 'corrupt');
+  };
+  let decoded = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (done) return cb();
+      decoded += chunk.length;
+      if (decoded > limit) return fail(tooLarge(limit, name), 'too_large');
+      if (out.push(chunk)) cb();
+      else waiting = cb;
+    },
+    final(cb) {
+      if (!done) {
+        done = true;
+        onOutcome('ok');
+        out.push(null);
+      }
+      cb();
+    },
+  });
+  // the consumer went away (client closed, or Fastify gave up): stop decoding
+  out.on('close', () => {
+    if (!done) fail(new Error('request body stream closed'), 'aborted');
+  });
+  function start(): void {
+    started = true;
+    const undo = [...encodings].reverse();
+    chain.forEach((c, i) => {
+      c.on('error', onDecoderError(undo[i]!));
+      c.pipe(i + 1 < chain.length ? chain[i + 1]! : sink);
+    });
+    source.on('data', (chunk: Buffer) => {
+      out.receivedEncodedLength += chunk.length;
+      if (out.receivedEncodedLength > limit) fail(new ArgusError('BODY_TOO_LARGE', `request body is larger than the limit of ${limit} bytes`, { limit }), 'too_large');
+    });
+    source.on('error', (err) => fail(err, 'aborted'));
+    source.on('aborted', () => fail(new Error('request aborted'), 'aborted'));
+    source.pipe(chain[0]!);
+  }
+  return out;
+}
+
+/** Mounts decoding on every route; the cap is the route's own body limit. */
+export function registerDecompression(app: FastifyInstance, metrics: Metrics, defaultLimit: number): void {
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const header = req.headers['content-encoding'];
+    if (header === undefined) return payload;
+    let encodings: Encoding[];
+    try {
+      encodings = parseContentEncoding(header);
+    } catch (e) {
+      metrics.decodedBodies.inc({ encoding: 'unsupported', outcome: 'unsupported' });
+      throw e;
+    }
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    if (encodings.length === 0 || !hasBody) return payload;
+    const limit = req.routeOptions.bodyLimit ?? defaultLimit;
+    const encoding = encodings.join(',');
+    return decodeBody(payload, encodings, limit, (outcome) => metrics.decodedBodies.inc({ encoding, outcome }));
+  });
+}
