@@ -18,6 +18,9 @@ export interface Metrics {
   pendingRows: Gauge;
   walTornFrames: Gauge;
   tailClients: Gauge;
+  catchupActive: Gauge;
+  catchupEvents: Counter;
+  catchupRemaining: Gauge;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -47,5 +50,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
     walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
+    catchupActive: new Gauge({ name: 'argus_detection_catchup_active', help: '1 while detection catches up on events stored before a restart', registers: r }),
+    catchupEvents: new Counter({ name: 'argus_detection_catchup_events_total', help: 'Events read back by the detection catch-up after a restart', registers: r }),
+    catchupRemaining: new Gauge({ name: 'argus_detection_catchup_remaining', help: 'Events the detection catch-up has still to read (estimate)', registers: r }),
   };
 }
