@@ -129,8 +129,13 @@ try {
   let peakRssKb = 0;
   const deadline = Date.now() + capSeconds * 1000;
   let timedOut = false;
+  let exited: { after: number; code: number | string | null; why: string } | undefined;
   while (first2xx === undefined || firstReady === undefined) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`server exited (${server.exitCode ?? server.signalCode}): ${stderr.slice(-2000)}`);
+    if (server.exitCode !== null || server.signalCode !== null) {
+      // e.g. the unfixed server runs out of heap replaying 1M events: record it, do not hide it
+      exited = { after: since(), code: server.exitCode ?? server.signalCode, why: /FATAL ERROR[^\n]*/.exec(stderr)?.[0] ?? stderr.slice(-300) };
+      break;
+    }
     if (Date.now() > deadline) {
       timedOut = true;
       break;
@@ -170,7 +175,7 @@ try {
   let liveFailed = 0;
   let catchupDone: number | undefined;
   let lastStats: unknown;
-  while (catchupDone === undefined && !timedOut) {
+  while (catchupDone === undefined && !timedOut && !exited) {
     if (Date.now() > deadline) {
       timedOut = true;
       break;
@@ -188,7 +193,7 @@ try {
     else await sleep(100);
   }
   const hwmKb = procKb(pid, 'VmHWM');
-  const metrics = timedOut ? '' : await (await fetch(`${url}/metrics`)).text();
+  const metrics = timedOut || exited ? '' : await (await fetch(`${url}/metrics`)).text();
   server.kill(timedOut ? 'SIGKILL' : 'SIGTERM');
   await killed(server);
   latencies.sort((a, b) => a - b);
@@ -205,12 +210,13 @@ try {
     restart: {
       capSeconds,
       timedOut,
+      exited,
       loadAtRestart,
-      secondsToFirst2xx: first2xx,
-      secondsToReady: firstReady,
+      secondsToFirst2xx: first2xx ?? null,
+      secondsToReady: firstReady ?? null,
       refusedConnections: refused,
       non2xxBeforeFirst2xx: non2xx,
-      secondsToCatchupDone: catchupDone,
+      secondsToCatchupDone: catchupDone ?? null,
       peakRssMB: Math.max(peakRssKb, hwmKb) / 1024,
       liveBatchesDuringCatchup: latencies.length,
       liveBatchFailures: liveFailed,
