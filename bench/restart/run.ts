@@ -5,8 +5,8 @@
  * detection must catch up over all N). Then a real `argus server` starts on that data dir and the
  * script polls `POST /api/v1/events` and `/readyz` every 20 ms: seconds to the first 2xx, to
  * ready, and to the end of the detection catch-up, peak RSS during it, and the latency of 400-event
- * batches sent while it runs. Also times the store's WAL replay alone (in this process, before the
- * server starts). The machine's load (`uptime`) is recorded with each figure. Results are appended
+ * batches sent while it runs. Also times the store's start alone (dedup rebuild from segments + WAL
+ * replay, in this process, before the server starts). The machine's load (`uptime`) is recorded with each figure. Results are appended
  * to docs/bench/restart-<date>.json.
  */
 import { spawn, execFileSync } from 'node:child_process';
@@ -97,7 +97,7 @@ try {
   rmSync(join(data, 'detect', 'state.json'), { force: true });
   console.error(`filled ${JSON.stringify(filled)} in ${fillSeconds.toFixed(1)} s; killed -9`);
 
-  // 2. the store's WAL replay alone (flush-free stop leaves the data dir as it was)
+  // 2. the store's start alone (dedup rebuild + WAL replay; a flush-free stop leaves the data dir as it was)
   const loadWal = load();
   const store = createEmbeddedStore({ dataDir: data, config: parseConfig(storeConfigSchema, {}, 'store'), logger: pino({ level: 'warn' }) });
   const w0 = performance.now();
@@ -206,7 +206,8 @@ try {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     events: total,
     fill: { seconds: fillSeconds, ...filled, load: loadBeforeFill },
-    walReplay: { seconds: walReplaySeconds, tailRows: ws.tailRows, walBytes: ws.walBytes, secondsPer100k: ws.tailRows ? (walReplaySeconds * 100_000) / ws.tailRows : null, load: loadWal },
+    // the whole store.start: dedup index rebuilt from the segments' keys, then the WAL replayed into the tail
+    storeStart: { seconds: walReplaySeconds, walEvents: ws.tailRows, walBytes: ws.walBytes, segmentRows: ws.segmentRows, load: loadWal },
     restart: {
       capSeconds,
       timedOut,
