@@ -135,6 +135,13 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     },
     allowedLateness: config.detection.allowedLateness,
     maxKeysPerRule: config.detection.maxKeysPerRule,
+    catchupPageEvents: config.detection.catchupPageEvents,
+    snapshotEvents: config.detection.snapshotEvents,
+    onCatchUpProgress: (p, n) => {
+      if (n > 0) metrics.catchupEvents.inc(n);
+      metrics.catchupActive.set(p.active ? 1 : 0);
+      metrics.catchupRemaining.set(p.remaining);
+    },
   });
 
   const queries = new QueryGate(store, config.query, metrics);
@@ -149,6 +156,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     http: config.http,
     tail: config.tail,
     isReady: () => ready,
+    readiness: () => {
+      const p = detection.catchUpProgress();
+      return p?.active ? { detection: { status: 'catching up', processed: p.processed, remaining: p.remaining } } : {};
+    },
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
   }, [makeK8sAuditRoutes(config.k8sAudit)]);
@@ -163,6 +174,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ingest,
     async start() {
       await store.start();
+      // ingest is served from here on: detection catches up on a backlog in the background
       await detection.start();
       ready = true;
       const { host, port } = splitHostPort(config.listen);
