@@ -178,6 +178,23 @@ export const tailConfigSchema = z
   })
   .strict();
 
+export const pipelineConfigSchema = z
+  .object({
+    /**
+     * per consumer of the stream (detection, live tail): durable events handed to it and not yet
+     * done; a batch past it is dropped for that consumer alone and counted
+     * (argus_pipeline_dropped_events_total{consumer}); ingest never waits for a consumer
+     */
+    consumerQueueEvents: z.number().int().positive().default(1_000_000),
+    /** the same bound in approximate bytes (message + raw + 256 per event) */
+    consumerQueueBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /** tries to store a batch of alerts when the store answers a retryable error (OVERLOADED, I/O), the first included */
+    alertWriteAttempts: z.number().int().min(1).max(100).default(8),
+    /** longest wait between two tries (the first is 100 ms, doubled each time) */
+    alertWriteMaxDelay: z.string().default('5s'),
+  })
+  .strict();
+
 export const serverConfigSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:7400'),
@@ -190,6 +207,8 @@ export const serverConfigSchema = z
     store: storeConfigSchema.default({}),
     k8sAudit: auditWebhookConfigSchema.default({}),
     detection: detectionConfigSchema.default({}),
+    /** the flow from ingest to what runs on the stream (src/pipeline) */
+    pipeline: pipelineConfigSchema.default({}),
     /** per-event limits applied by every ingest decoder */
     limits: limitsConfigSchema.default({}),
     /** query deadline, concurrency and answer size */
@@ -211,6 +230,7 @@ export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type QueryConfig = z.infer<typeof queryConfigSchema>;
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 export type TailConfig = z.infer<typeof tailConfigSchema>;
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -16,9 +16,10 @@ export {
   detectionConfigSchema,
   limitsConfigSchema,
   queryConfigSchema,
+  pipelineConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig, PipelineConfig } from './config.ts';
 export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
 export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';

@@ -8,7 +8,6 @@ export type {
   StoreStats,
   RetentionReport,
   CompactionReport,
-  StoreListener,
 } from './types.ts';
 export { createEmbeddedStore } from './embedded/index.ts';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './embedded/index.ts';

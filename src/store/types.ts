@@ -1,7 +1,8 @@
 /**
  * The Store seam. The embedded store (WAL + DuckDB tail + Parquet segments) implements it today;
  * a ClickHouse store must be able to implement it unchanged, so nothing here assumes one
- * process owns the data (no in-process handles leak through this interface).
+ * process owns the data (no in-process handles leak through this interface). The Store only stores:
+ * it has no listeners; what runs on the stream is fed by the pipeline (src/pipeline), after append.
  */
 import type { LogEvent, QueryPlan } from '../core/index.ts';
 
@@ -128,8 +129,6 @@ export interface CompactionReport {
   created: number;
 }
 
-export type StoreListener = (events: LogEvent[]) => void;
-
 export interface Store {
   /** open files, replay the WAL; safe to call once */
   start(): Promise<void>;
@@ -141,8 +140,6 @@ export interface Store {
   query(q: StoreQuery): Promise<QueryResult>;
   /** resolves once every event acknowledged before the call is queryable (benches, tests) */
   settled(): Promise<void>;
-  /** called with each batch after it is durable (live tail, detection) */
-  subscribe(listener: StoreListener): () => void;
   stats(): Promise<StoreStats>;
   /** write the tail into segments now */
   flush(): Promise<void>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ArgusError, parseDuration } from '../../core/index.ts';
 import type { LogEvent, StoreConfig } from '../../core/index.ts';
-import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, StoreStats } from '../types.ts';
+import type { AppendResult, QueryResult, Store, StoreQuery, StoreStats } from '../types.ts';
 import { Mutex } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { DedupIndex } from './dedup.ts';
@@ -75,7 +75,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const maxPending = opts.maxPendingEvents ?? 500_000;
   const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024;
   const render = opts.renderSql ?? renderDuckDb;
-  const listeners = new Set<StoreListener>();
   const flushLock = new Mutex();
   const maintLock = new Mutex();
   const timers: NodeJS.Timeout[] = [];
@@ -244,13 +243,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
         log.error({ err }, 'A durable batch could not be loaded into the tail; it is retried, and replayed on restart');
       },
     );
-    for (const l of listeners) {
-      try {
-        l(stored);
-      } catch (err) {
-        log.error({ err }, 'A store listener threw');
-      }
-    }
     return { accepted: stored.length, duplicates: claim.duplicates, stored, ...refused };
   }
 
@@ -361,10 +353,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     stop,
     stats,
     query,
-    subscribe(listener: StoreListener): () => void {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
     settled: () => running().tail.barrier(),
     flush: () => {
       const c = running();
