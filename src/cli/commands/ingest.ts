@@ -71,7 +71,8 @@ async function viaServer(files: string[], o: IngestOpts, t: Totals): Promise<voi
 
 async function viaDataDir(files: string[], o: IngestOpts, t: Totals): Promise<void> {
   const app = createApp({ data: o.data }, { logger: pino({ level: 'warn' }), defaultMetrics: false });
-  await app.store.start();
+  // the server's pipeline (provenance, dedupe, detection on the stream), without listening
+  await app.open();
   try {
     for (const f of files) {
       await readAuditFile(f, async (batch) => {
@@ -86,7 +87,7 @@ async function viaDataDir(files: string[], o: IngestOpts, t: Totals): Promise<vo
       t.files++;
     }
   } finally {
-    await app.store.stop();
+    await app.stop();
   }
 }
 
