@@ -7,15 +7,14 @@
  * NDJSON log files, EKS/GKE/AKS envelopes), generic JSON events, or plain text lines.
  * Exit codes: 0 it ran (alerts or not), 2 bad usage or bad rules (file:line:column).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import type { LogEvent, LogEventInput } from '../../core/index.ts';
 import { ArgusError, finalizeEvent, isArgusError, parseRfc3339Nanos, parseTime } from '../../core/index.ts';
-import type { Alert, RuleFileInput } from '../../detect/index.ts';
+import type { Alert } from '../../detect/index.ts';
 import { createDetector, describeWarning, loadRuleFiles } from '../../detect/index.ts';
-import { builtinRuleFiles } from '../../detect/pack/index.ts';
+import { detectionRuleFiles } from '../../detect/service/index.ts';
 import { decodeAuditPayload } from '../../sources/k8s-audit/index.ts';
 import { decodeGenericEvents } from '../../transforms/generic/index.ts';
 
@@ -30,14 +29,6 @@ interface DetectOpts {
 }
 
 const BATCH = 1000;
-
-function ruleFilesAt(path: string): RuleFileInput[] {
-  if (!statSync(path).isDirectory()) return [{ path, text: readFileSync(path, 'utf8') }];
-  return readdirSync(path, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/i.test(f))
-    .sort()
-    .map((f) => ({ path: join(path, f), text: readFileSync(join(path, f), 'utf8') }));
-}
 
 function readInput(path: string): string {
   const buf = readFileSync(path);
@@ -76,7 +67,8 @@ function line(a: Alert): string {
 
 function run(o: DetectOpts): void {
   if (o.output !== 'ndjson') throw new ArgusError('BAD_REQUEST', `-o ${o.output}: only ndjson is supported`);
-  const files = [...(o.builtin ? builtinRuleFiles() : []), ...o.rules.flatMap(ruleFilesAt)];
+  // the server's rule loading (built-in pack, then files and directories)
+  const files = detectionRuleFiles(o);
   if (files.length === 0) throw new ArgusError('BAD_REQUEST', 'no rules: pass --rules FILE|DIR, or drop --no-builtin');
   const ruleSet = loadRuleFiles(files);
   for (const w of ruleSet.warnings) process.stderr.write(`warning: ${describeWarning(w)}\n`);
