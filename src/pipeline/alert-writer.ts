@@ -4,7 +4,8 @@
  * `attempts` tries; only then is the batch dropped, with an error log. Every failed attempt is
  * counted (`argus_alert_write_failures_total{outcome="retried"|"dropped"}`). Writes are serialized:
  * a batch starts only after the one before it is stored or given up, so alerts keep their order.
- * Once stopping, no more backoff waits: the attempt in progress is the last.
+ * Once stopping, no more backoff waits: a wait in progress ends, one last try is made, then the batch
+ * is given up.
  */
 import type { Logger } from 'pino';
 import { isArgusError } from '../core/index.ts';
@@ -92,7 +93,7 @@ export class AlertWriter {
     return this.chain;
   }
 
-  /** No more backoff waits (a wait in progress ends now); resolves when the writes are done. */
+  /** No more backoff waits (a wait in progress ends now, for one last try); resolves when the writes are done. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();

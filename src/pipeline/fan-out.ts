@@ -67,6 +67,7 @@ export class FanOut {
   connect(consumer: PipelineConsumer, limits: Partial<QueueLimits> = {}): () => void {
     const slot: Slot = { consumer, limits: { ...this.o.defaults, ...limits }, stats: { queuedEvents: 0, queuedBytes: 0, droppedEvents: 0, errors: 0 }, unreported: 0 };
     this.slots.add(slot);
+    this.measure(slot); // its gauges appear on /metrics from the start
     return () => void this.slots.delete(slot);
   }
 
