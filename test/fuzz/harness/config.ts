@@ -1,14 +1,14 @@
 /**
  * Fuzz settings from the environment (see test/fuzz/README.md):
  *   ARGUS_FUZZ_SEED   the fast-check seed (default fixed, printed at start)
- *   ARGUS_FUZZ_RUNS   total cases over all fuzz properties (default 3000; 100000 = the long run)
+ *   ARGUS_FUZZ_RUNS   total cases over all fuzz properties (default 2500; 100000 = the long run)
  *   ARGUS_FUZZ_PATH   fast-check replay path (with `-t <property>` so only that property runs)
  *   ARGUS_FUZZ_HEALTH_MS    the /healthz latency bound (default 1000)
  *   ARGUS_FUZZ_SHRINK_MS    how long shrinking may take after a failure (default 60000)
  *   ARGUS_FUZZ_TIMEOUT_MS   per-request timeout (default 5000)
  */
 export const DEFAULT_SEED = 1_500_015;
-export const DEFAULT_RUNS = 3000;
+export const DEFAULT_RUNS = 2500;
 
 function intEnv(name: string, dflt: number, min: number): number {
   const v = process.env[name];
