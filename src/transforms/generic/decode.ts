@@ -240,7 +240,7 @@ export function decodeGenericEvents(body: string, now: number = Date.now(), opts
       one = undefined;
     }
     if (one !== undefined) {
-      validateOne(one, 0, now, out);
+      validateOne(one, 0, now, out, maxDepth);
       return out;
     }
   }
