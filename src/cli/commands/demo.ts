@@ -31,7 +31,9 @@ interface DemoOpts {
 const TICK_MS = 500;
 /** an attack scenario every this many ticks (5 s), the first one in the second tick */
 const SCENARIO_EVERY = 10;
-const SCENARIO_NAMES = Object.keys(SCENARIOS);
+/** the first ones alert at once (rules with a `dedupe` window, such as exec, alert when it closes) */
+const FIRST = ['clusterWideSecretList', 'privilegedPod', 'clusterAdminBinding'];
+const SCENARIO_NAMES = [...FIRST, ...Object.keys(SCENARIOS).filter((n) => !FIRST.includes(n))];
 
 export interface DemoTraffic {
   audit: AuditEventShape[];
