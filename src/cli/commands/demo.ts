@@ -5,6 +5,7 @@
  * logs and progress go to stderr. The traffic is seeded from the start time, so a second run on
  * the same data dir sends new auditIDs and its alerts are new ones (`--seed N` replays a run).
  */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createApp } from '../../app.ts';
 import { parseDuration } from '../../core/index.ts';
@@ -26,6 +27,7 @@ interface DemoOpts {
   duration?: string;
   seed?: string;
   local?: boolean;
+  writeAudit?: string;
 }
 
 const TICK_MS = 500;
@@ -73,6 +75,20 @@ function seedOf(opts: DemoOpts, startedAt: number): number {
   return n;
 }
 
+/**
+ * `--write-audit FILE`: the demo's audit traffic of `durationMs` (ending now) as a log-backend
+ * file (one Event per line), for `argus detect --input` and `argus ingest --k8s-audit`.
+ */
+function writeAuditFile(file: string, seed: number, durationMs: number, perTick: number): number {
+  const rng = createRng(seed);
+  const ticks = Math.max(1, Math.ceil(durationMs / TICK_MS));
+  const start = Date.now() - ticks * TICK_MS;
+  const lines: string[] = [];
+  for (let t = 0; t < ticks; t++) for (const e of demoTick(rng, t, start + (t + 1) * TICK_MS, perTick).audit) lines.push(JSON.stringify(e));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return lines.length;
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -84,6 +100,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <d>', 'stop after this long (e.g. 30s); default: until Ctrl-C')
     .option('--seed <n>', 'traffic seed, to replay a run (default: from the start time, so every run is new traffic)')
     .option('--local', 'show times in the local time zone (default: UTC)')
+    .option('--write-audit <file>', 'instead: write --duration (default 2m) of the demo\'s audit traffic to FILE, one Event per line, and exit')
     .action(async (opts: DemoOpts) => {
       const startedAt = Date.now();
       const seed = seedOf(opts, startedAt);
@@ -91,6 +108,12 @@ export function registerDemoCommand(program: Command): void {
       if (!Number.isFinite(rate) || rate < 1) throw new CliError(`--rate: "${opts.rate}" is not a number of events per second (1 or more)`, 2);
       const duration = opts.duration === undefined ? undefined : parseDuration(opts.duration, '--duration');
       const style = { local: opts.local === true };
+      const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+      if (opts.writeAudit !== undefined) {
+        const n = writeAuditFile(opts.writeAudit, seed, duration ?? 120_000, perTick);
+        process.stderr.write(`demo: wrote ${n} audit events to ${opts.writeAudit} (seed ${seed})\n`);
+        return;
+      }
       let alertCount = 0;
       const app = createApp(loadServerConfig(opts), {
         onAlerts: (alerts) => {
@@ -100,7 +123,6 @@ export function registerDemoCommand(program: Command): void {
       });
       const url = await startApp(app);
       const rng = createRng(seed);
-      const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
       let sent = 0;
       let ticks = 0;
       let failures = 0;
