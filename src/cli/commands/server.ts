@@ -50,7 +50,7 @@ export function registerServerCommand(program: Command): void {
   program
     .command('server')
     .description('Run the Argus server with the embedded store')
-    .option('--data <dir>', 'data directory', undefined)
+    .option('--data <dir>', 'data directory (default ./data)')
     .option('--listen <host:port>', 'listen address (default 127.0.0.1:7400)')
     .option('--config <file>', 'config file (YAML or JSON)')
     .action(async (opts: { data?: string; listen?: string; config?: string }) => {
