@@ -78,6 +78,7 @@ describe('argus CLI', () => {
     const app = createApp({ data: join(dir, 'offline') }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
     await app.open();
     try {
+      await app.detection.idle();
       const q = await app.http.inject({ method: 'GET', url: `/api/v1/query?q=${encodeURIComponent('* | stats count() by ingest')}` });
       const rows = (q.json() as { rows: unknown[][] }).rows;
       expect(rows).toContainEqual(['cli-ingest', JSON.parse(r.stdout).accepted]);

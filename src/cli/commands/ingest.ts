@@ -164,6 +164,8 @@ export function registerIngestCommand(program: Command): void {
           }
           rep.done();
         }
+        // as a server would: what was stored is detected (and its alerts stored) before exiting
+        if (app) await app.detection.idle();
       } finally {
         if (app) await app.stop();
       }
