@@ -1,35 +1,68 @@
 /**
  * `dedupe: {window: D, by}` — the first alert of a rule for a key goes out and opens a window
  * [t, t + D) of event time; further alerts of the key inside it are suppressed and counted.
- * When the window closes (event time reaches t + D) and something was suppressed, one summary
- * alert goes out: count, ids and lastTs cover the whole window, `suppressed` = repeats.
+ * When the window closes (event time reaches its end) one summary alert goes out, but only when
+ * the suppressed alerts brought new requests (auditIDs, or event ids for events without one) that
+ * the first alert did not cite: a second stage of an already reported request is no news.
+ * The summary's count, ids and lastTs cover the whole window, `suppressed` = the repeats that
+ * added requests.
+ *
+ * Late alerts (a rule whose only state is dedupe alerts on late matches too) are offered at once:
+ * a window they fall in absorbs them; otherwise they open a window that closes no earlier than
+ * the windows opened before it, so windows still close in the order they were opened.
  */
 import type { Alert } from '../alert.ts';
 import type { DedupeSpec } from '../stateful.ts';
 import { alertKeyOf, pushBounded } from './build.ts';
 import { KeyedRuleState } from './keyed.ts';
 import type { Emit } from './types.ts';
+import { MAX_IDS } from './types.ts';
 
 interface State {
   start: number;
-  /** suppressed repeats */
+  /** when the window closes (start + D, or later for a window opened late) */
+  close?: number;
+  /** suppressed repeats that cited a request the window had not seen */
   n: number;
+  /** all suppressed repeats */
+  all?: number;
   count: number;
   lastTs: number;
   ids: string[];
   aids: string[];
+  /** requests cited so far in the window (bounded) */
+  reqs?: string[];
   values: string[];
   first: Alert;
 }
 
-export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
+/** The requests an alert cites: its auditIDs, or its event ids when it has none. */
+function requestsOf(a: Alert): readonly string[] {
+  return a.auditIds.length > 0 ? a.auditIds : a.eventIds;
+}
 
+export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
+  /** the latest close time of an open window (windows close in the order they open) */
+  private lastClose = Number.NEGATIVE_INFINITY;
+
+  private closeOf(st: State): number {
+    return st.close ?? st.start + this.spec.window;
+  }
 
   /** The alert to send, or undefined when it repeats one sent in the open window (at = event time). */
   offer(a: Alert, values: string[], at: number): Alert | undefined {
     const k = JSON.stringify(values);
     const st = this.keys.get(k);
     if (st && at < st.start + this.spec.window) {
+      st.all = (st.all ?? 0) + 1;
+      const reqs = (st.reqs ??= []);
+      let fresh = false;
+      for (const r of requestsOf(a)) {
+        if (reqs.includes(r)) continue;
+        fresh = true;
+        if (reqs.length < MAX_IDS * 10) reqs.push(r);
+      }
+      if (!fresh) return undefined;
       st.n++;
       st.count += a.count;
       st.lastTs = Math.max(st.lastTs, a.lastTs);
@@ -37,15 +70,18 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
       for (const id of a.auditIds) pushBounded(st.aids, id);
       return undefined;
     }
-    this.keys.put(k, { start: at, n: 0, count: a.count, lastTs: a.lastTs, ids: [...a.eventIds], aids: [...a.auditIds], values, first: a });
-    this.next = Math.min(this.next, at + this.spec.window);
+    const close = Math.max(at + this.spec.window, this.lastClose);
+    this.lastClose = close;
+    const reqs = [...requestsOf(a)];
+    this.keys.put(k, { start: at, close, n: 0, count: a.count, lastTs: a.lastTs, ids: [...a.eventIds], aids: [...a.auditIds], reqs, values, first: a });
+    this.next = Math.min(this.next, close);
     return a;
   }
 
-  /** Windows open in event-time order, so they close in that order too. */
+  /** Windows close in the order they were opened. */
   due(t: number, emit: Emit): void {
     if (t < this.next) return;
-    for (let e = this.keys.first(); e && e[1].start + this.spec.window <= t; e = this.keys.first()) {
+    for (let e = this.keys.first(); e && this.closeOf(e[1]) <= t; e = this.keys.first()) {
       const [k, st] = e;
       this.keys.delete(k);
       if (st.n === 0) continue;
@@ -61,7 +97,7 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
       });
     }
     const f = this.keys.first();
-    this.next = f ? f[1].start + this.spec.window : Number.POSITIVE_INFINITY;
+    this.next = f ? this.closeOf(f[1]) : Number.POSITIVE_INFINITY;
   }
 
   dump(): unknown {
@@ -70,6 +106,9 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
 
   load(state: unknown): void {
     this.keys.load(state);
+    let last = Number.NEGATIVE_INFINITY;
+    for (const st of this.keys.map.values()) last = Math.max(last, this.closeOf(st));
+    this.lastClose = last;
     this.next = Number.NEGATIVE_INFINITY;
   }
 }
