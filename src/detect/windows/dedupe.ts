@@ -4,8 +4,9 @@
  * When the window closes (event time reaches its end) one summary alert goes out, but only when
  * the suppressed alerts brought new requests (auditIDs, or event ids for events without one) that
  * the first alert did not cite: a second stage of an already reported request is no news.
- * The summary's count, ids and lastTs cover the whole window, `suppressed` = the repeats that
- * added requests.
+ * The summary cites only those new requests (so every request is cited by exactly one alert):
+ * its count, ids, firstTs and lastTs cover the repeats that added requests, `suppressed` = how
+ * many they were.
  *
  * Late alerts (a rule whose only state is dedupe alerts on late matches too) are offered at once:
  * a window they fall in absorbs them; otherwise they open a window that closes no earlier than
@@ -26,7 +27,9 @@ interface State {
   n: number;
   /** all suppressed repeats */
   all?: number;
+  /** of the repeats that added requests: total count, first and last event time */
   count: number;
+  firstTs?: number;
   lastTs: number;
   ids: string[];
   aids: string[];
@@ -49,8 +52,12 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
     return st.close ?? st.start + this.spec.window;
   }
 
-  /** The alert to send, or undefined when it repeats one sent in the open window (at = event time). */
-  offer(a: Alert, values: string[], at: number): Alert | undefined {
+  /**
+   * The alert to send, or undefined when it repeats one sent in the open window (at = event time).
+   * A window of the key that `at` is past but that has not closed yet (one opened late closes
+   * later) is closed first: its summary goes to `emit`.
+   */
+  offer(a: Alert, values: string[], at: number, emit: Emit): Alert | undefined {
     const k = JSON.stringify(values);
     const st = this.keys.get(k);
     if (st && at < st.start + this.spec.window) {
@@ -65,15 +72,20 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
       if (!fresh) return undefined;
       st.n++;
       st.count += a.count;
+      st.firstTs = Math.min(st.firstTs ?? a.firstTs, a.firstTs);
       st.lastTs = Math.max(st.lastTs, a.lastTs);
       for (const id of a.eventIds) pushBounded(st.ids, id);
       for (const id of a.auditIds) pushBounded(st.aids, id);
       return undefined;
     }
+    if (st) {
+      this.keys.delete(k);
+      this.summarize(st, emit);
+    }
     const close = Math.max(at + this.spec.window, this.lastClose);
     this.lastClose = close;
     const reqs = [...requestsOf(a)];
-    this.keys.put(k, { start: at, close, n: 0, count: a.count, lastTs: a.lastTs, ids: [...a.eventIds], aids: [...a.auditIds], reqs, values, first: a });
+    this.keys.put(k, { start: at, close, n: 0, count: 0, lastTs: Number.NEGATIVE_INFINITY, ids: [], aids: [], reqs, values, first: a });
     this.next = Math.min(this.next, close);
     return a;
   }
@@ -82,22 +94,26 @@ export class DedupeFilter extends KeyedRuleState<DedupeSpec, State> {
   due(t: number, emit: Emit): void {
     if (t < this.next) return;
     for (let e = this.keys.first(); e && this.closeOf(e[1]) <= t; e = this.keys.first()) {
-      const [k, st] = e;
-      this.keys.delete(k);
-      if (st.n === 0) continue;
-      emit({
+      this.keys.delete(e[0]);
+      this.summarize(e[1], emit);
+    }
+    const f = this.keys.first();
+    this.next = f ? this.closeOf(f[1]) : Number.POSITIVE_INFINITY;
+  }
+
+  private summarize(st: State, emit: Emit): void {
+    if (st.n === 0) return;
+    emit({
         ...st.first,
         title: `${st.first.title} (repeated ${st.n} more time${st.n === 1 ? '' : 's'})`,
         count: st.count,
+        firstTs: st.firstTs ?? st.first.firstTs,
         lastTs: st.lastTs,
         eventIds: st.ids,
         auditIds: st.aids,
         alertKey: alertKeyOf(this.rule.id, 'd', st.values, st.start),
         suppressed: st.n,
       });
-    }
-    const f = this.keys.first();
-    this.next = f ? this.closeOf(f[1]) : Number.POSITIVE_INFINITY;
   }
 
   dump(): unknown {

@@ -259,7 +259,7 @@ class DetectorImpl implements Detector {
     if (!rt) return;
     if (!rt.win && !this.requests.first(h.r, h.rq)) return;
     const send = (a: Alert) => {
-      const kept = rt.dedupe ? rt.dedupe.offer(a, h.keys.dedupe ?? [], h.ts) : a;
+      const kept = rt.dedupe ? rt.dedupe.offer(a, h.keys.dedupe ?? [], h.ts, (x) => out.push(x)) : a;
       if (kept) out.push(kept);
       else this.counters.suppressed++;
     };
