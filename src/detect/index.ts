@@ -5,6 +5,8 @@
 export { loadRuleFiles, RuleSet, ruleIdOf, describeWarning } from './ruleset.ts';
 export type { Match, RuleInfo, LoadWarning } from './ruleset.ts';
 export type { RuleFileInput } from './rule-file.ts';
+export { isRuleTestFile, readRuleDir, readRulePaths } from './rule-dir.ts';
+export type { RuleDirFiles } from './rule-dir.ts';
 export { ALERT_OWNERSHIP, alertFromMatch, alertLabels, alertToLogEvent } from './alert.ts';
 export type { Alert } from './alert.ts';
 export { parsePriority, PRIORITY_SEVERITY } from './priority.ts';
