@@ -19,4 +19,5 @@ export { STATEFUL_KEYS } from './stateful.ts';
 export type { StatefulSpec, ThresholdSpec, DedupeSpec, AbsenceSpec, SequenceSpec, SequenceStep } from './stateful.ts';
 export type { StatefulPlan } from './stateful-plan.ts';
 export { createDetector } from './windows/detector.ts';
+export { sourceOf } from './windows/sources.ts';
 export type { Detector, DetectorOptions, DetectorStats } from './windows/detector.ts';

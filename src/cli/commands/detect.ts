@@ -1,67 +1,40 @@
 /**
- * `argus detect --input FILE [--rules PATH]... [--no-builtin] [-o ndjson]`: runs the detection
- * rules over a file offline, exactly as the server does (stateful windows in event time, events
- * in file order, the same allowed lateness), then ends the input: pending windows close and
- * absence deadlines up to the last event time fire (`--until` moves that end). Prints one NDJSON
- * alert per line. Input: Kubernetes audit events in any shape the webhook takes (EventList,
- * NDJSON log files, EKS/GKE/AKS envelopes), generic JSON events, or plain text lines.
- * Exit codes: 0 it ran (alerts or not), 2 bad usage or bad rules (file:line:column).
+ * `argus detect --input PATH... [--rules PATH]... [--config FILE] [--no-builtin] [-o table|ndjson]`:
+ * runs the detection rules over files offline, as the server does: the same rule loading (the
+ * server's rule files: pack + `detection.rules` of `--config`, then `--rules`), the store's
+ * idempotency (an event whose dedupKey was already read is skipped: an EventList delivered twice
+ * gives the alerts of one), stateful windows in event time with the same allowed lateness per
+ * source. Several files or a directory are merged in event time (each file keeps its order). Then
+ * the input ends: pending windows close and absence deadlines up to the last event time fire
+ * (`--until` moves that end). Prints a table on a terminal, else one NDJSON alert per line.
+ * Input: Kubernetes audit events in any shape the webhook takes (EventList, NDJSON log files,
+ * EKS/GKE/AKS envelopes), generic JSON events, or plain text lines; `.gz` ok.
+ * Exit codes: 0 it ran (alerts or not), 2 bad usage, bad config or bad rules (file:line:column).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import type { LogEvent, LogEventInput } from '../../core/index.ts';
-import { ArgusError, finalizeEvent, isArgusError, parseRfc3339Nanos, parseTime } from '../../core/index.ts';
-import type { Alert, RuleFileInput } from '../../detect/index.ts';
-import { createDetector, describeWarning, loadRuleFiles } from '../../detect/index.ts';
-import { builtinRuleFiles } from '../../detect/pack/index.ts';
-import { decodeAuditPayload } from '../../sources/k8s-audit/index.ts';
-import { decodeGenericEvents } from '../../transforms/generic/index.ts';
+import type { LogEvent } from '../../core/index.ts';
+import { ArgusError, detectionConfigSchema, finalizeEvent, isArgusError, parseConfig, parseDuration, parseTime } from '../../core/index.ts';
+import type { Alert } from '../../detect/index.ts';
+import { createDetector, describeWarning, loadRuleFiles, sourceOf } from '../../detect/index.ts';
+import { detectionRuleFiles } from '../../detect/service/index.ts';
+import { loadServerConfig } from '../load-config.ts';
+import { renderTable } from '../output.ts';
+import { readInputs } from './detect-input.ts';
+
+export { decodeInput } from './detect-input.ts';
 
 interface DetectOpts {
-  input: string;
+  input: string[];
   rules: string[];
   builtin: boolean;
-  output: string;
-  allowedLateness: string;
+  output?: string;
+  allowedLateness?: string;
+  config?: string;
   until?: string;
   cluster?: string;
 }
 
 const BATCH = 1000;
-
-function ruleFilesAt(path: string): RuleFileInput[] {
-  if (!statSync(path).isDirectory()) return [{ path, text: readFileSync(path, 'utf8') }];
-  return readdirSync(path, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/i.test(f))
-    .sort()
-    .map((f) => ({ path: join(path, f), text: readFileSync(join(path, f), 'utf8') }));
-}
-
-function readInput(path: string): string {
-  const buf = readFileSync(path);
-  return (path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
-}
-
-/** A plain text line; a leading RFC3339 timestamp becomes its event time. */
-function textLine(line: string, now: number): LogEventInput {
-  const at = parseRfc3339Nanos(line.split(/\s/, 1)[0] ?? '');
-  return { source: 'file', message: line, ts: at?.ts ?? now, ...(at?.tsNanos ? { tsNanos: at.tsNanos } : {}) };
-}
-
-/** Audit shapes first (auto-detected), then generic JSON events, else plain text lines. */
-export function decodeInput(text: string, now: number, cluster?: string): { format: string; events: LogEventInput[]; errors: string[] } {
-  const head = text.trimStart();
-  if (head.startsWith('{') || head.startsWith('[')) {
-    const audit = decodeAuditPayload(text, { receivedAt: now, ...(cluster ? { cluster } : {}) });
-    if (audit.events.length > 0) return { format: `k8s-audit/${audit.format}`, events: audit.events, errors: audit.errors.map((e) => `record ${e.index}: ${e.message}`) };
-    const gen = decodeGenericEvents(text, now);
-    return { format: 'json', events: gen.events, errors: gen.errors.map((e) => `record ${e.index}: ${e.message}`) };
-  }
-  const events = text.split('\n').filter((l) => l.trim() !== '').map((l) => textLine(l.replace(/\r$/, ''), now));
-  return { format: 'text', events, errors: [] };
-}
 
 function untilOf(o: DetectOpts): number | undefined {
   if (o.until === undefined || o.until === 'end') return undefined;
@@ -71,34 +44,72 @@ function untilOf(o: DetectOpts): number | undefined {
 
 function line(a: Alert): string {
   const { rule, severity, title, auditIds, eventIds, count, firstTs, lastTs, labels } = a;
-  return `${JSON.stringify({ rule, severity, title, auditIds, eventIds, count, firstTs, lastTs, labels })}\n`;
+  const o: Record<string, unknown> = { rule, severity, title, auditIds, eventIds, count, firstTs, lastTs, labels };
+  if (a.lastSeen) o['lastSeen'] = a.lastSeen;
+  return `${JSON.stringify(o)}\n`;
+}
+
+function table(alerts: Alert[]): string {
+  const rows = alerts.map((a) => [new Date(a.lastTs).toISOString(), a.severity, a.rule, a.count, a.title]);
+  return `${renderTable(['TIME', 'SEVERITY', 'RULE', 'COUNT', 'TITLE'], rows, 100)}\n`;
+}
+
+/** The server config's `detection:` section (defaults when no --config). */
+function detectionSection(o: DetectOpts) {
+  const raw = o.config ? loadServerConfig({ config: o.config }) : {};
+  return parseConfig(detectionConfigSchema, raw['detection'] ?? {}, `${o.config ?? 'config'}: detection`);
+}
+
+/** A lateness that would have kept every event of the input: the largest lag seen, rounded up to a minute. */
+function neededLateness(events: readonly LogEvent[]): string {
+  const newest = new Map<string, number>();
+  let lag = 0;
+  for (const e of events) {
+    const k = sourceOf(e);
+    const m = newest.get(k) ?? Number.NEGATIVE_INFINITY;
+    if (e.ts > m) newest.set(k, e.ts);
+    else lag = Math.max(lag, m - e.ts);
+  }
+  const min = Math.ceil((lag + 1) / 60_000);
+  return min % 60 === 0 ? `${min / 60}h` : `${min}m`;
 }
 
 function run(o: DetectOpts): void {
-  if (o.output !== 'ndjson') throw new ArgusError('BAD_REQUEST', `-o ${o.output}: only ndjson is supported`);
-  const files = [...(o.builtin ? builtinRuleFiles() : []), ...o.rules.flatMap(ruleFilesAt)];
+  const format = o.output ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+  if (format !== 'ndjson' && format !== 'table') throw new ArgusError('BAD_REQUEST', `-o ${format}: one of table, ndjson`);
+  const det = detectionSection(o);
+  const files = detectionRuleFiles({ ...det, builtin: det.builtin && o.builtin, rules: [...det.rules, ...o.rules] });
   if (files.length === 0) throw new ArgusError('BAD_REQUEST', 'no rules: pass --rules FILE|DIR, or drop --no-builtin');
   const ruleSet = loadRuleFiles(files);
   for (const w of ruleSet.warnings) process.stderr.write(`warning: ${describeWarning(w)}\n`);
   const until = untilOf(o);
+  const lateness = o.allowedLateness ?? det.allowedLateness;
+  parseDuration(lateness, '--allowed-lateness');
   const now = Date.now();
-  const input = decodeInput(readInput(o.input), now, o.cluster);
-  for (const e of input.errors.slice(0, 5)) process.stderr.write(`${o.input}: ${e}\n`);
-  const detector = createDetector({ ruleSet, allowedLateness: o.allowedLateness });
-  let alerts = 0;
+  const input = readInputs(o.input, now, o.cluster);
+  for (const e of input.errors.slice(0, 5)) process.stderr.write(`${e}\n`);
+  const detector = createDetector({ ruleSet, allowedLateness: lateness, maxKeysPerRule: det.maxKeysPerRule });
+  const all: Alert[] = [];
   const print = (list: Alert[]) => {
-    alerts += list.length;
-    if (list.length > 0) process.stdout.write(list.map(line).join(''));
+    if (format === 'table') all.push(...list);
+    else if (list.length > 0) process.stdout.write(list.map(line).join(''));
   };
-  for (let i = 0; i < input.events.length; i += BATCH) {
-    const batch: LogEvent[] = input.events.slice(i, i + BATCH).map((e) => finalizeEvent(e, now));
-    print(detector.process(batch));
-  }
+  const events: LogEvent[] = input.events.map((e) => finalizeEvent(e, now));
+  for (let i = 0; i < events.length; i += BATCH) print(detector.process(events.slice(i, i + BATCH)));
   print(detector.flush(until));
+  if (format === 'table') process.stdout.write(all.length > 0 ? table(all) : 'no alerts\n');
   const s = detector.stats();
+  const fmts = [...new Set(input.formats)].join(', ');
   process.stderr.write(
-    `argus detect: ${input.events.length} events (${input.format}), ${input.errors.length} undecodable, ${alerts} alerts, ${s.lateDropped} late_dropped, ${s.evictions} evictions\n`,
+    `argus detect: ${events.length} events (${fmts}), ${input.duplicates} duplicates skipped, ${input.undecodable} undecodable, ${s.alerts} alerts, ` +
+      `${s.lateDropped} late_dropped, ${s.evictions} evictions\n`,
   );
+  if (s.lateDropped > 0) {
+    process.stderr.write(
+      `argus detect: ${s.lateDropped} events came more than ${lateness} after newer events of their source and were not applied to ` +
+        `threshold/sequence/absence rules; rerun with --allowed-lateness ${neededLateness(events)} to apply them\n`,
+    );
+  }
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -108,16 +119,18 @@ function collect(v: string, prev: string[]): string[] {
 export function registerDetectCommand(program: Command): void {
   program
     .command('detect')
-    .description('Run detection rules over a log file offline and print the alerts as NDJSON')
-    .requiredOption('--input <file>', 'audit events (EventList, NDJSON, EKS/GKE/AKS), JSON events or text lines; .gz ok')
+    .description('Run detection rules over log files offline, as the server does, and print the alerts')
+    .requiredOption('--input <path>', 'audit events (EventList, NDJSON, EKS/GKE/AKS), JSON events or text lines; .gz ok; a directory; repeatable', collect, [])
     .option('--rules <path>', 'rules file or directory of .yaml files (repeatable)', collect, [])
+    .option('--config <file>', "the server config file: its 'detection:' section (rules, lists, lateness...) applies")
     .option('--no-builtin', 'do not load the built-in rules')
-    .option('-o, --output <format>', 'output format', 'ndjson')
-    .option('--allowed-lateness <duration>', 'how far out of order events may come (as the server)', '1m')
+    .option('-o, --output <format>', 'table | ndjson (default: table on a terminal, else ndjson)')
+    .option('--allowed-lateness <duration>', 'how far out of order events may come, per source (default: the config, 1m)')
     .option('--until <time>', "end of the input for absence rules: 'end' (last event time), 'inf', or a time", 'end')
     .option('--cluster <name>', 'cluster name for audit events')
     .action((o: DetectOpts) => {
       try {
+        if (o.input.length === 0) throw new ArgusError('BAD_REQUEST', '--input is required');
         run(o);
       } catch (e) {
         const usage = isArgusError(e) && ['BAD_RULE', 'BAD_REQUEST', 'BAD_CONFIG'].includes(e.code);
