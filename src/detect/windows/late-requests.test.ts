@@ -129,3 +129,15 @@ describe('lateness per source', () => {
     expect(d.stats().watermark).toBe(Date.parse('2026-01-01T00:00:00Z') + 940_000);
   });
 });
+
+describe('request memory across a restart', () => {
+  it('a stage that comes after snapshot + restore gives no second alert', () => {
+    const rs = ruleSet(rule('Exec', 'message = exec', ''));
+    const a = detector(rs);
+    expect(a.process([stage(0, 'x', 'ResponseStarted', { message: 'exec' })])).toHaveLength(1);
+    const b = detector(rs);
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())) as unknown);
+    expect(b.process([stage(3600, 'x', 'ResponseComplete', { message: 'exec' })])).toHaveLength(0);
+    expect(b.process([stage(3601, 'y', 'ResponseComplete', { message: 'exec' })])).toHaveLength(1);
+  });
+});

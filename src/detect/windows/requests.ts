@@ -16,6 +16,8 @@ export function requestOf(ev: Pick<LogEvent, 'auditId' | 'source' | 'cluster'>):
 }
 
 export const DEFAULT_MAX_REQUESTS = 100_000;
+/** requests kept in a snapshot: the most recently seen (older ones rarely get another stage) */
+export const SNAPSHOT_REQUESTS = 20_000;
 
 export class RequestMemory {
   private readonly seen = new Map<string, true>();
@@ -52,8 +54,10 @@ export class RequestMemory {
     for (const k of this.seen.keys()) if (!keep(k.slice(0, k.indexOf('\u0000')))) this.seen.delete(k);
   }
 
-  dump(): { keys: string[]; evictions: number; repeats: number } {
-    return { keys: [...this.seen.keys()], evictions: this.evictions, repeats: this.repeats };
+  /** The newest `limit` requests (the snapshot is written every few seconds: it stays small). */
+  dump(limit = SNAPSHOT_REQUESTS): { keys: string[]; evictions: number; repeats: number } {
+    const keys = [...this.seen.keys()];
+    return { keys: keys.length > limit ? keys.slice(keys.length - limit) : keys, evictions: this.evictions, repeats: this.repeats };
   }
 
   load(s: unknown): void {
