@@ -14,8 +14,7 @@ import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { ALERT_OWNERSHIP } from './detect/index.ts';
 import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
-import { builtinRuleFiles } from './detect/pack/index.ts';
-import { DetectionService, readRulePaths } from './detect/service/index.ts';
+import { DetectionService, detectionRuleFiles } from './detect/service/index.ts';
 
 /** `argus ingest --data`: audit files loaded by the operator, in the audit receivers' namespace */
 export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K8S_AUDIT_OWNERSHIP };
@@ -127,7 +126,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     store,
     logger,
     dataDir: config.data,
-    ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
+    ruleFiles: () => detectionRuleFiles(config.detection),
     storeAlerts: (events) => ingest(events, DETECTION),
     onAlerts: (alerts) => {
       for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: a.severity });
