@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import type { LogEvent, LogEventInput } from '../../core/index.ts';
-import { ArgusError, finalizeEvent, isArgusError, parseRfc3339Nanos, parseTime } from '../../core/index.ts';
+import { ArgusError, detectionConfigSchema, finalizeEvent, isArgusError, parseConfig, parseRfc3339Nanos, parseTime } from '../../core/index.ts';
 import type { Alert, RuleFileInput } from '../../detect/index.ts';
 import { createDetector, describeWarning, loadRuleFiles } from '../../detect/index.ts';
-import { builtinRuleFiles } from '../../detect/pack/index.ts';
+import { builtinRuleFiles, configListsFile } from '../../detect/pack/index.ts';
+import { loadServerConfig } from '../load-config.ts';
 import { decodeAuditPayload } from '../../sources/k8s-audit/index.ts';
 import { decodeGenericEvents } from '../../transforms/generic/index.ts';
 
@@ -27,6 +28,7 @@ interface DetectOpts {
   allowedLateness: string;
   until?: string;
   cluster?: string;
+  config?: string;
 }
 
 const BATCH = 1000;
@@ -76,7 +78,9 @@ function line(a: Alert): string {
 
 function run(o: DetectOpts): void {
   if (o.output !== 'ndjson') throw new ArgusError('BAD_REQUEST', `-o ${o.output}: only ndjson is supported`);
-  const files = [...(o.builtin ? builtinRuleFiles() : []), ...o.rules.flatMap(ruleFilesAt)];
+  // the server config's detection section (trusted registries), validated as the server does
+  const detection = parseConfig(detectionConfigSchema, (o.config ? loadServerConfig({ config: o.config })['detection'] : undefined) ?? {}, `${o.config ?? 'config'}: detection`);
+  const files = [...(o.builtin ? builtinRuleFiles() : []), configListsFile(detection), ...o.rules.flatMap(ruleFilesAt)];
   if (files.length === 0) throw new ArgusError('BAD_REQUEST', 'no rules: pass --rules FILE|DIR, or drop --no-builtin');
   const ruleSet = loadRuleFiles(files);
   for (const w of ruleSet.warnings) process.stderr.write(`warning: ${describeWarning(w)}\n`);
@@ -116,6 +120,7 @@ export function registerDetectCommand(program: Command): void {
     .option('--allowed-lateness <duration>', 'how far out of order events may come (as the server)', '1m')
     .option('--until <time>', "end of the input for absence rules: 'end' (last event time), 'inf', or a time", 'end')
     .option('--cluster <name>', 'cluster name for audit events')
+    .option('--config <file>', "server config file (YAML/JSON): its detection section applies (trustedRegistries)")
     .action((o: DetectOpts) => {
       try {
         run(o);
