@@ -123,12 +123,6 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     return { ...r, rejected: [...rejected, ...refused].sort((a, b) => a.position - b.position) };
   }
 
-  if (isDefaultRegistries(config.detection.trustedRegistries, DEFAULT_TRUSTED_REGISTRIES)) {
-    logger.warn(
-      { trustedRegistries: config.detection.trustedRegistries },
-      'Images are trusted only from the default registries; set detection.trustedRegistries to the registries you use (docs/rules.md)',
-    );
-  }
   const detection = new DetectionService({
     store,
     logger,
@@ -174,6 +168,12 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       const { host, port } = splitHostPort(config.listen);
       const url = await http.listen({ host, port });
       logger.info({ url, data: config.data }, 'Argus is listening');
+      if (isDefaultRegistries(config.detection.trustedRegistries, DEFAULT_TRUSTED_REGISTRIES)) {
+        logger.warn(
+          { trustedRegistries: config.detection.trustedRegistries },
+          'Images are trusted only from the default registries; set detection.trustedRegistries to the registries you use (docs/rules.md)',
+        );
+      }
       return url;
     },
     async stop() {
