@@ -27,3 +27,4 @@ export type { CaseAlert } from './case-evaluator.ts';
 export { parseTestFile, isTestFile } from './test-file.ts';
 export type { RuleTestCase } from './test-file.ts';
 export { buildCaseEvents } from './test-events.ts';
+export { configListsFile, isDefaultRegistries, TRUSTED_REGISTRIES_LIST } from './config-lists.ts';
