@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArgusError } from '../../core/index.ts';
@@ -122,7 +122,7 @@ describe('data-dir lock', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(resolve(dir, 'LOCK'), old, old);
     expect(await l.verify()).toBeUndefined();
-    expect(Date.now() - (await import('node:fs')).statSync(resolve(dir, 'LOCK')).mtimeMs).toBeLessThan(30_000);
+    expect(Date.now() - statSync(resolve(dir, 'LOCK')).mtimeMs).toBeLessThan(30_000);
     rmSync(resolve(dir, 'LOCK'));
     expect(await l.verify()).toMatch(/was removed/);
     await writeLockFile(dir, { pid: 4242, hostname: 'h2' });
