@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } f
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArgusError } from '../../core/index.ts';
-import { DataDirLock, currentOwner, parseOwner, writeLockFile } from './data-dir-lock.ts';
+import { DataDirLock, currentOwner, parseOwner, pidRunning, writeLockFile } from './data-dir-lock.ts';
 import type { LockOwner } from './data-dir-lock.ts';
 import { tempDir } from './test-helpers.ts';
 
@@ -83,8 +83,37 @@ describe('data-dir lock', () => {
     }
   });
 
-  it('treats a live pid it may not signal (EPERM) as alive', async () => {
-    // pid 1 always exists; without its start time it cannot be told from its owner
+  it('counts a pid it may not signal (EPERM) as running, and only ESRCH as gone', () => {
+    const failing = (code: string) => () => {
+      throw Object.assign(new Error(code), { code });
+    };
+    expect(pidRunning(4242, failing('EPERM'))).toBe(true);
+    expect(pidRunning(4242, failing('ESRCH'))).toBe(false);
+    expect(pidRunning(process.pid)).toBe(true);
+    expect(pidRunning(deadPid())).toBe(false);
+  });
+
+  it('takes over the lock of a zombie (exited, not yet reaped by its parent)', async () => {
+    // sh starts a short sleep in the background, then becomes `sleep`, which never reaps it
+    const sh = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((r) => sh.stdout.once('data', (d: Buffer) => r(d.toString()))));
+      let state = '';
+      for (let i = 0; i < 300 && state !== 'Z'; i++) {
+        state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+        if (state !== 'Z') await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(state).toBe('Z');
+      await writeLockFile(dir, { pid });
+      const seen: string[] = [];
+      await take({ onTakeover: (_p: LockOwner | undefined, why: string) => seen.push(why) });
+      expect(seen).toEqual(['its pid has exited (a zombie)']);
+    } finally {
+      sh.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a lock of pid 1 without a start time (cannot be told from its owner)', async () => {
     const { procStart: _drop, ...me } = currentOwner();
     await writeLockFile(dir, JSON.stringify({ ...me, pid: 1 }));
     const e = await refusal(DataDirLock.acquire(dir));

@@ -102,6 +102,16 @@ export function parseOwner(text: string): LockOwner | undefined {
   }
 }
 
+/** Whether `pid` exists: signal 0 checks without sending; EPERM (another user's process) means it exists. */
+export function pidRunning(pid: number, kill: (pid: number, signal: number) => unknown = process.kill.bind(process)): boolean {
+  try {
+    kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /**
  * Why the owner is dead (undefined = alive, or cannot be told from alive). `mtimeMs` is the
  * lock's last heartbeat, used only for an owner on another machine or boot.
@@ -114,12 +124,7 @@ export function deadOwner(o: LockOwner, mtimeMs: number, key: string, staleAfter
     return age > staleAfterMs ? `its owner is on another machine or boot and its heartbeat is ${Math.round(age / 1000)} s old` : undefined;
   }
   if (o.pid === process.pid) return held.has(key) ? undefined : 'its pid is this process (a previous process or container with the same pid)';
-  try {
-    process.kill(o.pid, 0);
-  } catch (e) {
-    // EPERM: the pid exists (another user's process): alive
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return 'its pid is not running';
-  }
+  if (!pidRunning(o.pid)) return 'its pid is not running';
   const st = procStat(o.pid);
   if (st?.state === 'Z' || st?.state === 'X') return 'its pid has exited (a zombie)';
   if (st && o.procStart && st.start !== o.procStart) return 'its pid now belongs to another process (started later)';
