@@ -55,7 +55,7 @@ function expectRefusal(r: { code: number | null; stderr: string }, pid: number):
   expect(r.code).toBe(1);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^argus: The data directory .* is in use by another Argus process/);
+  expect(lines[0]).toMatch(/^argus: (the server did not start: )?The data directory .* is in use by another Argus process/);
   expect(lines[0]).toContain(data);
   expect(lines[0]).toContain(`pid ${pid} `);
   expect(r.stderr).not.toMatch(/\n\s+at /);
