@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, parseConfig, parseDuration, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
+import { ArgusError, DEFAULT_TRUSTED_REGISTRIES, parseConfig, parseDuration, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
 import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
@@ -16,6 +16,7 @@ import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { ALERT_OWNERSHIP } from './detect/index.ts';
 import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
+import { isDefaultRegistries } from './detect/pack/index.ts';
 import { DetectionService, detectionRuleFiles } from './detect/service/index.ts';
 import { createPipeline } from './pipeline/index.ts';
 import type { Pipeline } from './pipeline/index.ts';
@@ -194,6 +195,12 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       const { host, port } = splitHostPort(config.listen);
       const url = await http.listen({ host, port });
       logger.info({ url, data: config.data }, 'Argus is listening');
+      if (isDefaultRegistries(config.detection.trustedRegistries, DEFAULT_TRUSTED_REGISTRIES)) {
+        logger.warn(
+          { trustedRegistries: config.detection.trustedRegistries },
+          'Images are trusted only from the default registries; set detection.trustedRegistries to the registries you use (docs/rules.md)',
+        );
+      }
       return url;
     },
     async stop() {

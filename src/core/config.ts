@@ -68,6 +68,9 @@ export const auditWebhookConfigSchema = z
   })
   .strict();
 
+/** `detection.trustedRegistries` when the config does not set it (the startup log says so). */
+export const DEFAULT_TRUSTED_REGISTRIES: readonly string[] = ['registry.k8s.io', 'docker.io/library'];
+
 export const detectionConfigSchema = z
   .object({
     /** load the built-in K05 pack (docs/rules.md) */
@@ -84,6 +87,21 @@ export const detectionConfigSchema = z
     catchupPageEvents: z.number().int().positive().max(1_000_000).default(10_000),
     /** snapshot detection state after this many events evaluated, besides every 10 s (bounds the next catch-up) */
     snapshotEvents: z.number().int().positive().default(100_000),
+    /**
+     * registries images may come from: a host (`registry.corp.example`, `localhost:5000`) or a
+     * host and path (`docker.io/library`, `ghcr.io/my-org`), matched on the host and on whole path
+     * components after short-name normalisation (`nginx` is docker.io/library/nginx); it becomes
+     * the pack's list `argus_trusted_registries`. The default trusts no registry where anyone can
+     * publish, only Kubernetes' own and Docker Hub's official images: set your own
+     */
+    trustedRegistries: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((r) => !/[\s@]|:\/\//.test(r), 'a registry is host[:port][/path], without a scheme, spaces or a digest'),
+      )
+      .default([...DEFAULT_TRUSTED_REGISTRIES]),
   })
   .strict();
 

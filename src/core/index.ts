@@ -14,6 +14,7 @@ export {
   auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
+  DEFAULT_TRUSTED_REGISTRIES,
   limitsConfigSchema,
   queryConfigSchema,
   pipelineConfigSchema,

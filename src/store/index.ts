@@ -8,6 +8,7 @@ export type {
   StoreStats,
   RetentionReport,
   CompactionReport,
+  StoreHealth,
 } from './types.ts';
 export { createEmbeddedStore } from './embedded/index.ts';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './embedded/index.ts';

@@ -129,9 +129,22 @@ export interface CompactionReport {
   created: number;
 }
 
+/** Whether the store can take writes now (`Store.health`). */
+export interface StoreHealth {
+  writable: boolean;
+  /** why not, one sentence (absent when writable) */
+  reason?: string;
+}
+
 export interface Store {
   /** open files, replay the WAL; safe to call once */
   start(): Promise<void>;
+  /**
+   * Whether an append can succeed now, and why not (stopped, lost its claim on the data, last
+   * durable write failed). Cheap and synchronous: /readyz calls it on every probe, so a backend
+   * keeps it as state updated by its own periodic checks, never I/O per call.
+   */
+  health(): StoreHealth;
   /**
    * Make a batch durable (fsynced WAL); resolves only then. Every later `query` sees it
    * (read-your-writes), even if the store makes it queryable in the background.

@@ -4,7 +4,8 @@
  * .gz), through the one audit file reader (src/sources/k8s-audit/file-reader.ts).
  * With --server (default) the records go to the running server's webhook endpoint, so they are
  * decoded, deduplicated and detected exactly as live traffic; with --data they are written straight
- * into a data directory (server not running). Re-running over the same files stores nothing twice.
+ * into a data directory (server not running: the store's data-dir lock refuses, naming the
+ * server's pid, while one owns it). Re-running over the same files stores nothing twice.
  * A bad record is named by file and line (or record, in a one-document file); a missing or
  * unreadable file is reported and skipped; the others are loaded. Prints a summary per file and a
  * total (`-o json`: one JSON object). Exit 0 when everything was stored, 1 when a record or a file
@@ -135,7 +136,7 @@ export function registerIngestCommand(program: Command): void {
     .description('Load Kubernetes audit files (log-backend JSON lines, EventList, EKS/GKE/AKS exports; .gz ok) into Argus')
     .option('--k8s-audit <files...>', 'audit files')
     .option('--server <url>', `send to this running server: ${SERVER_HELP}`)
-    .option('--data <dir>', 'write straight into this data directory instead (server must not be running)')
+    .option('--data <dir>', 'write straight into this data directory instead (refused while a server owns it)')
     .option('--cluster <name>', 'cluster name for these events')
     .option('--token <token>', 'bearer token for the server')
     .option('-o, --output <format>', 'table (a line per file and a total) | json', 'table')
