@@ -3,7 +3,8 @@
  * a ClickHouse store must be able to implement it unchanged, so nothing here assumes one
  * process owns the data (no in-process handles leak through this interface).
  */
-import type { LogEvent, QueryPlan } from '../core/index.ts';
+import type { z } from 'zod';
+import type { ComponentFactory, LogEvent, QueryPlan } from '../core/index.ts';
 
 export interface AppendResult {
   /** events newly stored (durable when append resolves) */
@@ -151,3 +152,9 @@ export interface Store {
   /** flush-free close: the WAL already holds everything; safe twice and without start */
   stop(): Promise<void>;
 }
+
+/**
+ * A store backend (`store: { type: <type>, ... }` in the server config; listed in src/registry.ts).
+ * `create` only builds: files, connections and threads are taken in `start`.
+ */
+export type StoreFactory<S extends z.ZodTypeAny = z.ZodTypeAny> = ComponentFactory<'store', S, Store>;

@@ -16,7 +16,7 @@ import { metricValue, startTestApp } from '../helpers/app.ts';
 
 const TOKEN = 'prod-token-0123456789abcdef';
 const CONFIG = {
-  k8sAudit: { tokens: [{ token: TOKEN, cluster: 'prod' }], allowUnauthenticated: true },
+  receivers: { k8s_audit: { tokens: [{ token: TOKEN, cluster: 'prod' }], allowUnauthenticated: true } },
   detection: { allowedLateness: '0s' },
 };
 

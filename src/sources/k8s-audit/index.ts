@@ -4,6 +4,8 @@
  */
 export { decodeAuditPayload } from './decode.ts';
 export { K8S_AUDIT_OWNERSHIP } from './ownership.ts';
+export { k8sAuditReceiverFactory, k8sAuditReceiverConfigSchema } from './receiver.ts';
+export type { K8sAuditReceiverConfig } from './receiver.ts';
 export { auditEventToLogEvent, auditMessage, auditSeverity } from './normalize.ts';
 export type { NormalizeContext } from './normalize.ts';
 export { redactAuditEvent, redactJson, redactText, redactedMarker, SENSITIVE_KEYS } from './redact.ts';
