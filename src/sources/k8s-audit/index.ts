@@ -16,7 +16,7 @@ export { checkAuditEvent, AUDIT_API_VERSIONS, NOT_AUDIT } from './validate.ts';
 export { isValidJsonLog, aksClusterFromResourceId } from './aks.ts';
 export { eksClusterFromLogGroup } from './eks.ts';
 export { parseLogfmt } from './eks-authenticator.ts';
-export { parseMethodName, parseResourceName, httpCodeFromGrpc } from './gke-method.ts';
+export { parseMethodName, parseResourceName, httpCodeFromGrpc, groupFromReversed } from './gke-method.ts';
 export { convertGkeEntry } from './gke.ts';
 export type {
   AuditEvent,
