@@ -1,5 +1,5 @@
 export { createEmbeddedStore } from './store.ts';
-export type { EmbeddedStore, EmbeddedStoreOptions } from './store.ts';
+export type { EmbeddedStore, EmbeddedStoreOptions, EmbeddedStoreStats, EmbeddedStatsFields } from './store.ts';
 export { embeddedStoreConfigSchema } from './config.ts';
 export type { EmbeddedStoreConfig } from './config.ts';
 export { embeddedStoreFactory } from './factory.ts';
