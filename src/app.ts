@@ -144,6 +144,13 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     },
     allowedLateness: config.detection.allowedLateness,
     maxKeysPerRule: config.detection.maxKeysPerRule,
+    catchupPageEvents: config.detection.catchupPageEvents,
+    snapshotEvents: config.detection.snapshotEvents,
+    onCatchUpProgress: (p, n) => {
+      if (n > 0) metrics.catchupEvents.inc(n);
+      metrics.catchupActive.set(p.active ? 1 : 0);
+      metrics.catchupRemaining.set(p.remaining);
+    },
   });
 
   const queries = new QueryGate(store, config.query, metrics);
@@ -159,6 +166,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     http: config.http,
     tail: config.tail,
     isReady: () => ready,
+    readiness: () => {
+      const p = detection.catchUpProgress();
+      return p?.active ? { detection: { status: 'catching up', processed: p.processed, remaining: p.remaining } } : {};
+    },
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
   });
@@ -175,6 +186,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     async start() {
       await store.start();
       for (const r of receivers) await r.start();
+      // ingest is served from here on: detection catches up on a backlog in the background
       await detection.start();
       ready = true;
       const { host, port } = splitHostPort(config.listen);

@@ -1,4 +1,4 @@
-/** GET /healthz (process alive), /readyz (store replayed and accepting), /metrics (Prometheus text). */
+/** GET /healthz (process alive), /readyz (store replayed and accepting ingest; the body says when detection is still catching up), /metrics (Prometheus text). */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { createStoreGauges } from '../store-metrics.ts';
@@ -8,7 +8,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) return reply.status(503).send({ status: 'starting' });
-    return { status: 'ready' };
+    return { status: 'ready', ...deps.readiness?.() };
   });
   app.get('/metrics', async (_req, reply) => {
     storeGauges.set(await deps.store.stats());
