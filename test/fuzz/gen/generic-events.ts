@@ -210,6 +210,8 @@ export function buildItem(item: Item, marker: string, now: number): BuiltItem {
 export function reservedItemText(kind: 'source' | 'dedupKey' | 'both', value: string, marker: string, now: number): BuiltItem {
   const fields: string[] = [`"message":"forged ${marker}"`, `"user":"${marker}"`, `"ts":${now}`];
   if (kind !== 'dedupKey') fields.push(`"source":${JSON.stringify(value)}`);
-  if (kind !== 'source') fields.push(`"dedupKey":${JSON.stringify(kind === 'both' ? `alert:${marker}` : value.replace('{m}', marker))}`);
+  // a key unique to the case (a constant key would be a legitimate duplicate in the next case)
+  const key = value.includes('{m}') ? value.replace('{m}', marker) : `${value}:${marker}`;
+  if (kind !== 'source') fields.push(`"dedupKey":${JSON.stringify(kind === 'both' ? `alert:${marker}` : key)}`);
   return { parts: [`{${fields.join(',')}}`], good: false, marker, syntaxOk: true, reserved: RESERVED_SOURCES.has(value.toLowerCase()) || kind !== 'source' };
 }
