@@ -1,17 +1,16 @@
 /**
- * Composition root: config -> logger -> store -> pipeline (ingest, fan-out to detection and the
- * live tail, alert write-back) -> HTTP. Nothing else wires components: every entry point (server,
- * `argus ingest --data`, the demo, tests) builds this app and goes through its pipeline.
+ * Composition root: config -> registry (receivers, store) -> pipeline (ingest, fan-out to detection
+ * and the live tail, alert write-back) -> HTTP. Nothing else wires components: every entry point
+ * (server, `argus ingest --data`, the demo, tests) builds this app and goes through its pipeline.
  */
 import { pino, destination } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, DEFAULT_TRUSTED_REGISTRIES, parseConfig, parseDuration, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
+import type { ComponentContext, IngestOrigin, IngestReceiver, LogEventInput, PushReceiver, ServerConfig, TlsConfig } from './core/index.ts';
+import { ArgusError, DEFAULT_TRUSTED_REGISTRIES, parseDuration, provenancePolicy, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
-import { createEmbeddedStore } from './store/embedded/index.ts';
-import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
+import { QueryGate, buildServer, createMetrics } from './api/index.ts';
 import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { ALERT_OWNERSHIP } from './detect/index.ts';
@@ -20,6 +19,8 @@ import { isDefaultRegistries } from './detect/pack/index.ts';
 import { DetectionService, detectionRuleFiles } from './detect/service/index.ts';
 import { createPipeline } from './pipeline/index.ts';
 import type { Pipeline } from './pipeline/index.ts';
+import { DEFAULT_REGISTRY, parseServerConfig } from './registry.ts';
+import type { Registry } from './registry.ts';
 
 /** `argus ingest --data`: audit files loaded by the operator, in the audit receivers' namespace */
 export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K8S_AUDIT_OWNERSHIP };
@@ -27,12 +28,11 @@ export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K
 export const DETECTION_RECEIVER: IngestReceiver = { name: 'detection', owns: ALERT_OWNERSHIP };
 
 /**
- * Every receiver that hands events to ingest, with what it owns (core/provenance.ts). `argus` is
- * Argus's own audit trail (the securing issue): nothing writes it yet, but its source is reserved.
+ * The receivers that hand events to ingest without HTTP, with what they own (core/provenance.ts);
+ * the push receivers of the registry declare theirs. `argus` is Argus's own audit trail (the
+ * securing issue): nothing writes it yet, but its source is reserved.
  */
-export const INGEST_RECEIVERS: readonly IngestReceiver[] = [
-  GENERIC_RECEIVER,
-  K8S_AUDIT_RECEIVER,
+export const INTERNAL_RECEIVERS: readonly IngestReceiver[] = [
   CLI_INGEST_RECEIVER,
   DETECTION_RECEIVER,
   { name: 'argus', owns: { sources: ['argus_audit'], keyPrefixes: ['argus_audit:'] } },
@@ -44,6 +44,8 @@ export interface App {
   config: ServerConfig;
   logger: Logger;
   store: Store;
+  /** the push receivers built from the registry (mounted on `http`) */
+  receivers: readonly PushReceiver[];
   metrics: Metrics;
   http: FastifyInstance;
   detection: DetectionService;
@@ -67,6 +69,8 @@ export interface AppOptions {
   defaultMetrics?: boolean;
   /** called with every batch of new alerts (the demo prints them; the alert manager plugs in here) */
   onAlerts?: (alerts: Alert[]) => void;
+  /** the component factories (default: src/registry.ts); tests add a receiver here */
+  registry?: Registry;
 }
 
 function readTls(t: TlsConfig): { key: Buffer; cert: Buffer; ca?: Buffer } {
@@ -104,15 +108,19 @@ async function closeHttp(http: FastifyInstance): Promise<void> {
 }
 
 export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
-  const config = parseConfig(serverConfigSchema, rawConfig, 'server config');
+  const registry = opts.registry ?? DEFAULT_REGISTRY;
+  const config = parseServerConfig(rawConfig, registry);
   // logs go to stderr: stdout is for command output (query results, NDJSON alerts)
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'argus' } }, destination(2));
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const store = createEmbeddedStore({ dataDir: config.data, config: config.store, logger });
+  const ctx = (name: string): ComponentContext => ({ name, logger, dataDir: config.data });
+  const { type: storeType, ...storeConfig } = config.store;
+  const store = registry.stores.find((f) => f.type === storeType)!.create(ctx(storeType), storeConfig);
+  const receivers = registry.receivers.map((f) => f.create(ctx(f.type), config.receivers[f.type]));
   let ready = false;
   let stopped = false;
 
-  const provenance = provenancePolicy(INGEST_RECEIVERS);
+  const provenance = provenancePolicy([...receivers.map((r) => ({ name: r.name, owns: r.owns })), ...INTERNAL_RECEIVERS]);
 
   const pipeline = createPipeline({
     store,
@@ -155,6 +163,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     logger,
     ingest,
     subscribe: (name, onBatch) => pipeline.connect({ name, accept: onBatch }),
+    receivers,
     bodyLimit: config.bodyLimit,
     maxDepth: config.limits.maxDepth,
     http: config.http,
@@ -166,13 +175,14 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     },
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
-  }, [makeK8sAuditRoutes(config.k8sAudit)]);
+  });
 
   let opened = false;
   async function open(): Promise<void> {
     if (opened) throw new ArgusError('INTERNAL', 'The app can only be opened once');
     opened = true;
     await store.start();
+    for (const r of receivers) await r.start();
     // connected before detection starts, so it holds the live batches while it catches up on a
     // backlog in the background; ingest is served from here on
     disconnectDetection = pipeline.connect(detection);
@@ -184,6 +194,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     config,
     logger,
     store,
+    receivers,
     metrics,
     http,
     detection,
@@ -212,6 +223,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       queries.abortAll();
       await closeHttp(http);
       if (!opened) return;
+      for (const r of receivers) await r.stop();
       await detection.stop();
       disconnectDetection?.();
       await pipeline.stop();

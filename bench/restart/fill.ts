@@ -7,7 +7,6 @@
  */
 import { pino } from 'pino';
 import { CLI_INGEST_RECEIVER, createApp } from '../../src/app.ts';
-import { GENERIC_RECEIVER } from '../../src/api/index.ts';
 import type { LogEventInput } from '../../src/core/index.ts';
 import { auditEventToLogEvent } from '../../src/sources/k8s-audit/index.ts';
 import { SCENARIOS, containerEvent, createRng, noiseAuditEvent } from '../../src/sources/synthetic/index.ts';
@@ -51,7 +50,7 @@ while (i < total) {
   }
   // audit events through the audit receivers' namespace (as `argus ingest --data`), container lines as generic events
   await app.ingest(batch.filter((e) => e.source === 'k8s_audit'), { receiver: CLI_INGEST_RECEIVER.name });
-  await app.ingest(batch.filter((e) => e.source !== 'k8s_audit'), { receiver: GENERIC_RECEIVER.name, credential: 'anonymous' });
+  await app.ingest(batch.filter((e) => e.source !== 'k8s_audit'), { receiver: 'generic', credential: 'anonymous' });
   if (i - lastReport >= 100_000) {
     lastReport = i;
     process.stderr.write(`filled ${i}\n`);
@@ -59,5 +58,5 @@ while (i < total) {
 }
 await app.store.settled();
 const s = await app.store.stats();
-process.stdout.write(`FILLED ${JSON.stringify({ events: i, tailRows: s.tailRows, walBytes: s.walBytes, segments: s.segments })}\n`);
+process.stdout.write(`FILLED ${JSON.stringify({ events: i, tailRows: s.extra.tailRows, walBytes: s.extra.walBytes, segments: s.extra.segments })}\n`);
 setInterval(() => undefined, 60_000);

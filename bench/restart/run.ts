@@ -16,8 +16,8 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { parseConfig, storeConfigSchema } from '../../src/core/index.ts';
-import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { parseConfig } from '../../src/core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema, createEmbeddedStore } from '../../src/store/embedded/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { finalizeEvent, parseConfig, storeConfigSchema } from '../../src/core/index.ts';
-import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { finalizeEvent, parseConfig } from '../../src/core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema, createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { auditEventToLogEvent } from '../../src/sources/k8s-audit/index.ts';
 import { containerEvent, createRng, noiseAuditEvent } from '../../src/sources/synthetic/index.ts';
 

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { storeConfigSchema } from '../../src/core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema } from '../../src/store/embedded/index.ts';
 import { createEmbeddedStore } from '../../src/store/index.ts';
 import { fillStore } from '../../test/helpers/heavy-query.ts';
 import { freePort } from '../../test/helpers/server-process.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HttpConfig, IngestOrigin, IngestRejection, LogEvent, LogEventInput, TailConfig } from '../core/index.ts';
+import type { HttpConfig, IngestOrigin, IngestRejection, LogEvent, LogEventInput, PushReceiver, TailConfig } from '../core/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryGate } from './query-gate.ts';
@@ -24,6 +24,9 @@ export interface ApiDeps {
    * durable, fan out to detection and the live tail; resolves after the batch is durable
    */
   ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
+  /** the push receivers to serve (built from the registry), mounted by receivers/mount.ts */
+  receivers: readonly PushReceiver[];
+  /** default body limit of every route (a receiver may declare its own) */
   bodyLimit: number;
   /** nesting cap of one ingested event (config `limits.maxDepth`; default DEFAULT_MAX_DEPTH) */
   maxDepth?: number;

@@ -11,12 +11,7 @@ export interface Metrics {
   alerts: Counter<'rule' | 'severity'>;
   httpRequests: Counter<'route' | 'status'>;
   queryLatency: Histogram<'kind'>;
-  walBytes: Gauge;
-  segments: Gauge;
-  segmentBytes: Gauge;
-  tailRows: Gauge;
   pendingRows: Gauge;
-  walTornFrames: Gauge;
   quarantinedSegments: Gauge;
   quarantinedBatches: Gauge;
   quarantinedEvents: Gauge;
@@ -57,12 +52,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     }),
-    walBytes: new Gauge({ name: 'argus_wal_bytes', help: 'Bytes in the write-ahead log', registers: r }),
-    segments: new Gauge({ name: 'argus_segments', help: 'Live Parquet segments', registers: r }),
-    segmentBytes: new Gauge({ name: 'argus_segment_bytes', help: 'Bytes in live segments', registers: r }),
-    tailRows: new Gauge({ name: 'argus_tail_rows', help: 'Acknowledged events not yet in segments', registers: r }),
     pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
-    walTornFrames: new Gauge({ name: 'argus_wal_torn_frames', help: 'Torn WAL frames cut at recovery', registers: r }),
     quarantinedSegments: new Gauge({
       name: 'argus_store_quarantined_segments',
       help: 'Segments taken out of the live set because they could not be read (queries over their range are partial)',

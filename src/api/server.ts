@@ -6,11 +6,11 @@ import type { ApiDeps } from './deps.ts';
 import { makeErrorHandler } from './errors.ts';
 import { httpTimeouts, limitConnections } from './connection-limit.ts';
 import { registerDecompression } from './decompress.ts';
-import { registerEventRoutes } from './routes/events.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerTailRoutes } from './routes/tail.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerDetectionRoutes } from './routes/detection.ts';
+import { mountReceivers } from './receivers/mount.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: ApiDeps) => void;
 
@@ -71,7 +71,7 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
   registerHealthRoutes(app, deps);
-  registerEventRoutes(app, deps);
+  mountReceivers(app, deps, deps.receivers);
   registerQueryRoutes(app, deps);
   registerTailRoutes(app, deps);
   registerDetectionRoutes(app, deps);

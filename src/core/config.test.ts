@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, serverConfigSchema } from './config.ts';
+import { parseConfig, serverBaseConfigSchema as serverConfigSchema } from './config.ts';
 
 describe('server config: query section', () => {
   it('has documented defaults', () => {

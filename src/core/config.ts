@@ -32,42 +32,6 @@ export const retentionSchema = z
   })
   .strict();
 
-export const storeConfigSchema = z
-  .object({
-    /** flush the tail into a Parquet segment after this many events */
-    flushEvents: z.number().int().positive().default(100_000),
-    /** ...or after this long */
-    flushInterval: z.string().default('10s'),
-    /** WAL group-commit: max wait before fsync when the batch is small */
-    commitDelayMs: z.number().int().min(0).max(1000).default(2),
-    /** segments smaller than this (rows) are merged by compaction */
-    compactBelowRows: z.number().int().positive().default(50_000),
-    retention: retentionSchema.default({}),
-    /** idempotency keys remembered for this long */
-    dedupWindow: z.string().default('24h'),
-    /**
-     * ...and at most this many (~30 bytes of memory each; the oldest are evicted first and counted
-     * as `dedupEvicted`): 5M covers 24 h at ~58 events/s with a key, more keys a longer burst
-     */
-    dedupMaxKeys: z.number().int().positive().default(5_000_000),
-  })
-  .strict();
-
-export const auditWebhookConfigSchema = z
-  .object({
-    /** max body of one webhook request (the apiserver's batches can be large) */
-    bodyLimit: z.number().int().positive().default(12 * 1024 * 1024),
-    /** bearer tokens, each bound to the cluster it authenticates; empty = no token auth */
-    tokens: z
-      .array(z.object({ token: z.string().min(16, 'tokens must be at least 16 characters'), cluster: z.string().min(1) }).strict())
-      .default([]),
-    /** client certificates (mTLS, needs server `tls.clientCa`): subject CN -> the cluster it authenticates */
-    clientCerts: z.array(z.object({ commonName: z.string().min(1), cluster: z.string().min(1) }).strict()).default([]),
-    /** with tokens or client certs configured, also accept unauthenticated requests (cluster from ?cluster=) */
-    allowUnauthenticated: z.boolean().default(false),
-  })
-  .strict();
-
 /** `detection.trustedRegistries` when the config does not set it (the startup log says so). */
 export const DEFAULT_TRUSTED_REGISTRIES: readonly string[] = ['registry.k8s.io', 'docker.io/library'];
 
@@ -213,17 +177,13 @@ export const pipelineConfigSchema = z
   })
   .strict();
 
-export const serverConfigSchema = z
+export const serverBaseConfigSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:7400'),
     tls: tlsConfigSchema.optional(),
     data: z.string().default('./data'),
-    /** max HTTP body in bytes for ingest endpoints */
+    /** max HTTP body in bytes (after Content-Encoding decoding) of every route; a receiver may set its own */
     bodyLimit: z.number().int().positive().default(12 * 1024 * 1024),
-    /** max events kept in one in-flight ingest queue before 503 */
-    maxPendingEvents: z.number().int().positive().default(500_000),
-    store: storeConfigSchema.default({}),
-    k8sAudit: auditWebhookConfigSchema.default({}),
     detection: detectionConfigSchema.default({}),
     /** the flow from ingest to what runs on the stream (src/pipeline) */
     pipeline: pipelineConfigSchema.default({}),
@@ -236,20 +196,28 @@ export const serverConfigSchema = z
     /** live tail (GET /api/v1/tail) */
     tail: tailConfigSchema.default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** component sections (sources, rules, alerting...) owned by later issues */
-    components: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
 
-export type ServerConfig = z.infer<typeof serverConfigSchema>;
-export type StoreConfig = z.infer<typeof storeConfigSchema>;
+/**
+ * The server config without its component sections: src/registry.ts extends it with `receivers`
+ * (one key per registered receiver type) and `store` (keyed by `type`), built from the factories'
+ * own schemas.
+ */
+export type ServerBaseConfig = z.infer<typeof serverBaseConfigSchema>;
+/** The parsed server config; component sections are parsed by their factories' schemas. */
+export interface ServerConfig extends ServerBaseConfig {
+  /** receiver type -> its parsed config */
+  receivers: Record<string, unknown>;
+  /** the store: `type` names the registered store factory, the rest is its config */
+  store: { type: string } & Record<string, unknown>;
+}
 export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type QueryConfig = z.infer<typeof queryConfigSchema>;
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 export type TailConfig = z.infer<typeof tailConfigSchema>;
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
-export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 

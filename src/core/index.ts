@@ -8,10 +8,8 @@ export type { ErrorCode, Outcome } from './errors.ts';
 export { parseDuration, parseTime, parseRfc3339Nanos } from './time.ts';
 export {
   parseConfig,
-  serverConfigSchema,
-  storeConfigSchema,
+  serverBaseConfigSchema,
   retentionSchema,
-  auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
   DEFAULT_TRUSTED_REGISTRIES,
@@ -20,11 +18,24 @@ export {
   pipelineConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig, PipelineConfig } from './config.ts';
+export type { ServerConfig, ServerBaseConfig, RetentionConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig, PipelineConfig } from './config.ts';
 export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
 export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';
 export { wildcardMatcher, wildcardNeedsLinearMatcher, globMatcher } from './wildcard.ts';
 export type { FieldRef, CmpOp, Filter, AggFn, Agg, Stage, QueryPlan } from './query-plan.ts';
 export type { Lifecycle, ComponentContext, ComponentKind, ComponentFactory } from './component.ts';
+export { noLifecycle } from './component.ts';
+export { receiverAuthConfigSchema } from './receiver.ts';
+export type {
+  DecodedBatch,
+  DecodeContext,
+  PushReceiver,
+  ReceiverAuth,
+  ReceiverAuthConfig,
+  ReceiverFactory,
+  ReceiverItemError,
+  ReceiverRequest,
+  ReceiverRoute,
+} from './receiver.ts';
 export { DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING, MAX_ERRORS_KEPT, MIN_TS_MS, MAX_TS_MS, tsInRange, exceedsDepth, tooDeepField, depthMessage } from './json-limits.ts';

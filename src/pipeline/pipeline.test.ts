@@ -87,7 +87,7 @@ describe('pipeline fan-out', () => {
     expect(await metric(metrics, 'argus_pipeline_consumer_errors_total', { consumer: 'throws' })).toBe(3);
     expect(await metric(metrics, 'argus_pipeline_consumer_errors_total', { consumer: 'rejects' })).toBe(3);
     expect(pipeline.stats().rejects).toMatchObject({ queuedEvents: 0, errors: 3 });
-    expect((await store.stats()).tailRows).toBe(12);
+    expect((await store.stats()).rows).toBe(12);
   });
 
   it('hands consumers only what was stored: duplicates and refused events are not fanned out', async () => {

@@ -9,6 +9,7 @@ export type {
   RetentionReport,
   CompactionReport,
   StoreHealth,
+  StoreFactory,
 } from './types.ts';
 export { createEmbeddedStore } from './embedded/index.ts';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './embedded/index.ts';

@@ -4,7 +4,8 @@
  * process owns the data (no in-process handles leak through this interface). The Store only stores:
  * it has no listeners; what runs on the stream is fed by the pipeline (src/pipeline), after append.
  */
-import type { LogEvent, QueryPlan } from '../core/index.ts';
+import type { z } from 'zod';
+import type { ComponentFactory, LogEvent, QueryPlan } from '../core/index.ts';
 
 export interface AppendResult {
   /** events newly stored (durable when append resolves) */
@@ -89,33 +90,34 @@ export interface SegmentInfo {
   createdAt: number;
 }
 
+/**
+ * What every backend reports (never waits; /metrics reads these fields). Backend-specific figures go
+ * in `extra` (exported as `argus_store_<snake_case name>` gauges), so a second backend needs no
+ * change to this interface or to /metrics.
+ */
 export interface StoreStats {
-  /** acknowledged events not yet in segments (in the tail, or queued for it) */
-  tailRows: number;
-  /** of those, acknowledged events still queued for the tail (ingest lag) */
+  /** events the store holds, acknowledged ones not yet compacted into long-term storage included */
+  rows: number;
+  /** bytes the store holds on disk (or in its tables) */
+  bytes: number;
+  /** acknowledged (durable) events not yet queryable: the ingest lag */
   pendingRows: number;
-  walBytes: number;
-  segments: number;
-  segmentBytes: number;
-  segmentRows: number;
-  /** frames cut from a torn/corrupt WAL tail since start */
-  walTornFrames: number;
-  walTornBytes: number;
-  /** corrupt regions skipped in the middle of WAL files at start (valid frames followed them) */
-  walCorruptFrames?: number;
-  walCorruptBytes?: number;
+  /** events skipped since start because their dedupKey was already stored */
   duplicatesSkipped: number;
-  /** idempotency keys evicted before their window ended (the key limit was reached) */
-  dedupEvicted?: number;
-  /** segments taken out of the live set because they could not be read (kept in the manifest until retention passes them) */
-  quarantinedSegments?: number;
-  /** rows those segments held */
-  quarantinedRows?: number;
-  /** WAL frames (or flush groups) with events the store could not load, written aside to `<data>/quarantine/wal/`, since start */
-  quarantinedBatches?: number;
+  /** idempotency keys evicted before their window ended (the key limit was reached), since start */
+  dedupEvicted: number;
+  /** stored data taken out of the live set because it could not be read (queries over its range are partial) */
+  quarantinedSegments: number;
+  /** rows that data held */
+  quarantinedRows: number;
+  /** batches with events the store could not load, written aside, since start */
+  quarantinedBatches: number;
   /** events quarantined since start (their neighbours were stored) */
-  quarantinedEvents?: number;
-  bySource: Record<string, { rows: number; bytes: number; segments: number }>;
+  quarantinedEvents: number;
+  /** long-term storage by source */
+  bySource: Record<string, { rows: number; bytes: number }>;
+  /** backend-specific figures by camelCase name (embedded: walBytes, segments, walTornFrames...) */
+  extra: Record<string, number>;
 }
 
 export interface RetentionReport {
@@ -161,3 +163,9 @@ export interface Store {
   /** flush-free close: the WAL already holds everything; safe twice and without start */
   stop(): Promise<void>;
 }
+
+/**
+ * A store backend (`store: { type: <type>, ... }` in the server config; listed in src/registry.ts).
+ * `create` only builds: files, connections and threads are taken in `start`.
+ */
+export type StoreFactory<S extends z.ZodTypeAny = z.ZodTypeAny> = ComponentFactory<'store', S, Store>;

@@ -23,7 +23,7 @@ let zstdBomb: Buffer | undefined;
 beforeAll(async () => {
   gzBomb = await gzipBomb(1 << 30);
   zstdBomb = zstdCli('head -c 1073741824 /dev/zero');
-  // a small generic limit; /k8s-audit keeps its own 12 MiB (k8sAudit.bodyLimit)
+  // a small generic limit; /k8s-audit keeps its own 12 MiB (receivers.k8s_audit.bodyLimit)
   app = createApp({ data: join(dir, 'data'), listen: '127.0.0.1:0', bodyLimit: 1 << 20, detection: { builtin: false } }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
   url = await app.start();
 });

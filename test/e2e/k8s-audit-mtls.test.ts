@@ -31,7 +31,7 @@ beforeAll(async () => {
       data: join(dir, 'data'),
       listen: `127.0.0.1:${port}`,
       tls: { certFile: server.cert, keyFile: server.key, clientCaFile: ca.cert },
-      k8sAudit: { clientCerts: [{ commonName: 'kube-apiserver-prod', cluster: 'prod' }, { commonName: 'kube-apiserver-prod-forged', cluster: 'prod' }] },
+      receivers: { k8s_audit: { clientCerts: [{ commonName: 'kube-apiserver-prod', cluster: 'prod' }, { commonName: 'kube-apiserver-prod-forged', cluster: 'prod' }] } },
     },
     { logger: pino({ level: 'silent' }), defaultMetrics: false },
   );

@@ -127,7 +127,7 @@ describeWithSamples(TRACES, 'k8s audit webhook', () => {
   });
 
   it('rejects bad input clearly and keeps the good events of the batch', async () => {
-    const app = await open(join(tmp, 'bad'), { k8sAudit: { bodyLimit: 12 * 1024 * 1024 } });
+    const app = await open(join(tmp, 'bad'), { receivers: { k8s_audit: { bodyLimit: 12 * 1024 * 1024 } } });
     try {
       const good = fixtureEvents()[0]!.ev;
       const post = (payload: string) => app.http.inject({ method: 'POST', url: '/k8s-audit', payload, headers: { 'content-type': 'application/json' } });
@@ -162,7 +162,7 @@ describeWithSamples(TRACES, 'k8s audit webhook', () => {
 
   it('binds the cluster to the bearer token and refuses spoofing', async () => {
     const token = 'prod-token-0123456789abcdef';
-    const app = await open(join(tmp, 'auth'), { k8sAudit: { tokens: [{ token, cluster: 'prod' }] } });
+    const app = await open(join(tmp, 'auth'), { receivers: { k8s_audit: { tokens: [{ token, cluster: 'prod' }] } } });
     try {
       const ev = { ...fixtureEvents()[1]!.ev, auditID: 'bbbbbbbb-0000-0000-0000-000000000001' };
       const payload = JSON.stringify({ kind: 'EventList', items: [ev] });

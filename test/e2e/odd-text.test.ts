@@ -151,7 +151,7 @@ describe('odd text through the ingest endpoints', () => {
       };
       await check('tail');
       await app.store.flush();
-      expect((await app.store.stats()).tailRows).toBe(0);
+      expect((await app.store.stats()).extra.tailRows).toBe(0);
       await check('segments');
       await app.stop();
       app = makeApp(dir);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { parseConfig, serverConfigSchema } from '../../src/core/index.ts';
+import { parseConfig } from '../../src/core/index.ts';
+import { serverConfigSchema } from '../../src/registry.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { startTestApp } from '../helpers/app.ts';
 

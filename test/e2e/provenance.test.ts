@@ -16,7 +16,7 @@ import { metricValue, startTestApp } from '../helpers/app.ts';
 
 const TOKEN = 'prod-token-0123456789abcdef';
 const CONFIG = {
-  k8sAudit: { tokens: [{ token: TOKEN, cluster: 'prod' }], allowUnauthenticated: true },
+  receivers: { k8s_audit: { tokens: [{ token: TOKEN, cluster: 'prod' }], allowUnauthenticated: true } },
   detection: { allowedLateness: '0s' },
 };
 
@@ -196,7 +196,7 @@ describe('provenance survives a flush and a restart', () => {
       await postEvents(app, [{ message: 'restart-generic', source: 'app', dedupKey: `k8s_audit:prod:${auditID}:ResponseComplete` }]);
       expect((await postAudit(app, [auditEvent(auditID)])).body.accepted).toBe(1);
       await app.store.flush();
-      expect((await app.store.stats()).segments).toBeGreaterThan(0);
+      expect((await app.store.stats()).extra.segments).toBeGreaterThan(0);
     } finally {
       await close(app);
     }

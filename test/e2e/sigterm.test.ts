@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeConfigSchema } from '../../src/core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema } from '../../src/store/embedded/index.ts';
 import { createEmbeddedStore } from '../../src/store/index.ts';
 import { eventually, fillStore, heavyQueryText } from '../helpers/heavy-query.ts';
 import { freePort, killHard, startServer } from '../helpers/server-process.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { serverConfigSchema } from '../../src/core/index.ts';
+import { serverConfigSchema } from '../../src/registry.ts';
 
 const DOC = readFileSync(resolve(import.meta.dirname, '../../docs/config.md'), 'utf8');
 
@@ -64,7 +64,7 @@ describe('docs/config.md', () => {
   it('walks the whole schema (nested sections, lists and maps included)', () => {
     const paths = keys.map((k) => k.path);
     expect(keys.filter((k) => k.section).map((k) => k.path)).toEqual(expect.arrayContaining(['tls', 'store', 'store.retention', 'http']));
-    for (const p of ['listen', 'tls.certFile', 'store.retention.perSource.<source>.maxAge', 'k8sAudit.tokens[].token', 'http.maxConnections', 'tail.maxClients']) {
+    for (const p of ['listen', 'tls.certFile', 'store.retention.perSource.<source>.maxAge', 'receivers.k8s_audit.tokens[].token', 'http.maxConnections', 'tail.maxClients']) {
       expect(paths).toContain(p);
     }
   });

@@ -13,6 +13,7 @@ function depsWith(result: IngestResult): ApiDeps {
     metrics: createMetrics({ defaultMetrics: false }),
     logger: pino({ level: 'silent' }),
     ingest: () => Promise.resolve(result),
+    receivers: [],
     bodyLimit: 1024,
     isReady: () => true,
     queries: {} as ApiDeps['queries'],

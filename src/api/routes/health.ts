@@ -5,8 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
+import { createStoreGauges } from '../store-metrics.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const storeGauges = createStoreGauges(deps.metrics);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) return reply.status(503).send({ status: 'starting' });
@@ -15,16 +17,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     return { status: 'ready', ...deps.readiness?.() };
   });
   app.get('/metrics', async (_req, reply) => {
-    const s = await deps.store.stats();
-    deps.metrics.walBytes.set(s.walBytes);
-    deps.metrics.segments.set(s.segments);
-    deps.metrics.segmentBytes.set(s.segmentBytes);
-    deps.metrics.tailRows.set(s.tailRows);
-    deps.metrics.pendingRows.set(s.pendingRows);
-    deps.metrics.walTornFrames.set(s.walTornFrames);
-    deps.metrics.quarantinedSegments.set(s.quarantinedSegments ?? 0);
-    deps.metrics.quarantinedBatches.set(s.quarantinedBatches ?? 0);
-    deps.metrics.quarantinedEvents.set(s.quarantinedEvents ?? 0);
+    storeGauges.set(await deps.store.stats());
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });

@@ -11,7 +11,7 @@
  *   contains: `.S.` (resource or subresource is S), or text without dots (in any part)
  * Anything else is refused with a reason.
  */
-import { groupFromReversed } from '../../sources/k8s-audit/gke-method.ts';
+import { groupFromReversed } from '../../sources/k8s-audit/index.ts';
 import { toksText } from './modifiers.ts';
 import type { Check, Cond, Result, Tok } from './types.ts';
 import { and, existsCheck, fail, lit, ok, or, strCheck } from './types.ts';

@@ -4,9 +4,8 @@
  * `properties.log`. Other categories (kube-apiserver, kube-controller-manager, guard, ...) carry
  * control-plane log text; they become plain `aks_control_plane` events, never audit events.
  */
-import type { LogEventInput } from '../../core/log-event.ts';
-import { SEVERITY } from '../../core/severity.ts';
-import { parseRfc3339Nanos } from '../../core/time.ts';
+import { SEVERITY, parseRfc3339Nanos } from '../../core/index.ts';
+import type { LogEventInput } from '../../core/index.ts';
 import type { Collector } from './collect.ts';
 import { redactText } from './redact.ts';
 import { isObject } from './validate.ts';

@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_DEPTH, MAX_ERRORS_KEPT, depthMessage, exceedsDepth, tooDeepField } from '../../core/json-limits.ts';
-import type { LogEventInput } from '../../core/log-event.ts';
+import { DEFAULT_MAX_DEPTH, MAX_ERRORS_KEPT, depthMessage, exceedsDepth, tooDeepField } from '../../core/index.ts';
+import type { LogEventInput } from '../../core/index.ts';
 import { normalizeAuditEvent } from './normalize.ts';
 import type { DecodeContext, DecodeResult, DetectedFormat, EnvelopeHints } from './types.ts';
 import { checkAuditEvent } from './validate.ts';

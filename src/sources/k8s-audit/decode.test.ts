@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isArgusError } from '../../core/errors.ts';
-import { MAX_ERRORS_KEPT } from '../../core/json-limits.ts';
+import { isArgusError, MAX_ERRORS_KEPT } from '../../core/index.ts';
 import { auditEventToLogEvent, decodeAuditPayload } from './index.ts';
 
 function ev(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -5,9 +5,8 @@
  *  uid="aws-iam-authenticator:1:AROA" username="kubernetes-admin"`
  * → a LogEvent with source `eks_authenticator`.
  */
-import type { LogEventInput } from '../../core/log-event.ts';
-import { severityFromText, severityText } from '../../core/severity.ts';
-import { parseRfc3339Nanos } from '../../core/time.ts';
+import { severityFromText, severityText, parseRfc3339Nanos } from '../../core/index.ts';
+import type { LogEventInput } from '../../core/index.ts';
 import { redactText } from './redact.ts';
 
 /** Parses a logfmt line (`k=v k="quoted \"v\""`) into a flat map. */

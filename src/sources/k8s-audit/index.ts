@@ -4,6 +4,8 @@
  */
 export { decodeAuditPayload } from './decode.ts';
 export { K8S_AUDIT_OWNERSHIP } from './ownership.ts';
+export { k8sAuditReceiverFactory, k8sAuditReceiverConfigSchema } from './receiver.ts';
+export type { K8sAuditReceiverConfig } from './receiver.ts';
 export { auditEventToLogEvent, auditMessage, auditSeverity } from './normalize.ts';
 export type { NormalizeContext } from './normalize.ts';
 export { redactAuditEvent, redactJson, redactText, redactedMarker, SENSITIVE_KEYS } from './redact.ts';
@@ -14,7 +16,7 @@ export { checkAuditEvent, AUDIT_API_VERSIONS, NOT_AUDIT } from './validate.ts';
 export { isValidJsonLog, aksClusterFromResourceId } from './aks.ts';
 export { eksClusterFromLogGroup } from './eks.ts';
 export { parseLogfmt } from './eks-authenticator.ts';
-export { parseMethodName, parseResourceName, httpCodeFromGrpc } from './gke-method.ts';
+export { parseMethodName, parseResourceName, httpCodeFromGrpc, groupFromReversed } from './gke-method.ts';
 export { convertGkeEntry } from './gke.ts';
 export type {
   AuditEvent,

@@ -1,7 +1,5 @@
-import { ArgusError } from '../../core/errors.ts';
-import type { LogEventInput } from '../../core/log-event.ts';
-import { SEVERITY } from '../../core/severity.ts';
-import { parseRfc3339Nanos } from '../../core/time.ts';
+import { ArgusError, SEVERITY, parseRfc3339Nanos } from '../../core/index.ts';
+import type { LogEventInput } from '../../core/index.ts';
 import { redactAuditEvent } from './redact.ts';
 import type { AuditEvent } from './types.ts';
 import { checkAuditEvent, TIME_FIELDS } from './validate.ts';

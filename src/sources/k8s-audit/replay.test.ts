@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { describeWithSamples, hasSamples, samplePath } from '../../../test/helpers/samples.ts';
 import { decodeAuditPayload } from './index.ts';
-import type { LogEventInput } from '../../core/log-event.ts';
+import type { LogEventInput } from '../../core/index.ts';
 
 const TRACES = 'falco-k8saudit/trace_files/k8s_audit';
 const DIR = pathToFileURL(samplePath(TRACES) + '/');

@@ -1,4 +1,4 @@
-import type { LogEventInput } from '../../core/log-event.ts';
+import type { LogEventInput } from '../../core/index.ts';
 
 /** Payload shapes `decodeAuditPayload` understands; `auto` sniffs the body. */
 export type AuditFormat = 'auto' | 'eventlist' | 'ndjson' | 'eks' | 'gke' | 'aks';

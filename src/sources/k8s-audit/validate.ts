@@ -1,5 +1,4 @@
-import { tsInRange } from '../../core/json-limits.ts';
-import { parseRfc3339Nanos } from '../../core/time.ts';
+import { tsInRange, parseRfc3339Nanos } from '../../core/index.ts';
 import type { AuditEvent } from './types.ts';
 
 export const NOT_AUDIT = 'data not recognized as a k8s audit event';

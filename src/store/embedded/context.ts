@@ -1,6 +1,6 @@
 /** The parts of an embedded store that its flush, maintenance and recovery steps share. */
 import type { Logger } from 'pino';
-import type { StoreConfig } from '../../core/index.ts';
+import type { EmbeddedStoreConfig as StoreConfig } from './config.ts';
 import type { DedupIndex } from './dedup.ts';
 import type { Manifest } from './manifest.ts';
 import type { Snapshots } from './snapshots.ts';

@@ -6,7 +6,8 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ArgusError, parseDuration } from '../../core/index.ts';
-import type { LogEvent, StoreConfig } from '../../core/index.ts';
+import type { LogEvent } from '../../core/index.ts';
+import type { EmbeddedStoreConfig as StoreConfig } from './config.ts';
 import type { AppendResult, QueryResult, Store, StoreHealth, StoreQuery, StoreStats } from '../types.ts';
 import { Mutex } from './context.ts';
 import { DataDirLock } from './data-dir-lock.ts';
@@ -50,8 +51,31 @@ export interface EmbeddedStoreOptions {
   lockStaleAfterMs?: number;
 }
 
-/** Embedded-only introspection (tests, /metrics); not part of the Store seam. */
+/** The embedded store's own figures (also in `extra`, which /metrics exports). */
+export interface EmbeddedStatsFields {
+  /** acknowledged events not yet in segments (in the tail, or queued for it) */
+  tailRows: number;
+  walBytes: number;
+  segments: number;
+  segmentBytes: number;
+  segmentRows: number;
+  /** frames cut from a torn/corrupt WAL tail since start */
+  walTornFrames: number;
+  walTornBytes: number;
+  /** corrupt regions skipped in the middle of WAL files at start (valid frames followed them) */
+  walCorruptFrames: number;
+  walCorruptBytes: number;
+}
+
+/** StoreStats with the embedded figures at top level too (embedded tests and benches read them). */
+export interface EmbeddedStoreStats extends StoreStats, EmbeddedStatsFields {
+  bySource: Record<string, { rows: number; bytes: number; segments: number }>;
+  extra: Record<keyof EmbeddedStatsFields, number>;
+}
+
+/** Embedded-only introspection (tests, benches); not part of the Store seam. */
 export interface EmbeddedStore extends Store {
+  stats(): Promise<EmbeddedStoreStats>;
   walStats(): WalWriterStats;
   /** queries in progress (started and not yet settled) */
   runningQueries(): number;
@@ -290,19 +314,18 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   }
 
   /** Cheap (never waits for loads): /metrics calls it under any ingest load. */
-  async function stats(): Promise<StoreStats> {
+  async function stats(): Promise<EmbeddedStoreStats> {
     const c = running();
     const snap = c.snapshots.current;
-    const bySource: StoreStats['bySource'] = {};
+    const bySource: EmbeddedStoreStats['bySource'] = {};
     for (const s of snap.segments) {
       const b = (bySource[s.source] ??= { rows: 0, bytes: 0, segments: 0 });
       b.rows += s.rows;
       b.bytes += s.bytes;
       b.segments++;
     }
-    return {
+    const own: EmbeddedStatsFields = {
       tailRows: c.tail.rowsAbove(snap.flushedWal) + queuedRows,
-      pendingRows: queuedRows,
       walBytes: await walBytes(c),
       segments: snap.segments.length,
       segmentBytes: snap.segments.reduce((n, s) => n + s.bytes, 0),
@@ -311,6 +334,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       walTornBytes: c.counters.walTornBytes,
       walCorruptFrames: c.counters.walCorruptFrames,
       walCorruptBytes: c.counters.walCorruptBytes,
+    };
+    return {
+      rows: own.segmentRows + own.tailRows,
+      bytes: own.segmentBytes + own.walBytes,
+      pendingRows: queuedRows,
+      ...own,
+      extra: { ...own },
       duplicatesSkipped: c.counters.duplicatesSkipped,
       dedupEvicted: c.dedup.evicted,
       quarantinedSegments: snap.quarantined.length,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { storeConfigSchema } from '../../core/index.ts';
-import type { StoreConfig } from '../../core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema } from './config.ts';
+import type { EmbeddedStoreConfig as StoreConfig } from './config.ts';
 import { createEmbeddedStore } from './store.ts';
 import type { EmbeddedStore, EmbeddedStoreOptions } from './store.ts';
 

@@ -28,7 +28,7 @@ function serverConfig(dir: string): Record<string, unknown> {
     bodyLimit: BODY_LIMIT,
     // small flushes so that fuzzed events also go through Parquet segments, not only the tail
     store: { flushEvents: 5000, flushInterval: '3s' },
-    k8sAudit: { bodyLimit: BODY_LIMIT, tokens: [{ token: AUDIT_TOKEN, cluster: AUDIT_TOKEN_CLUSTER }], allowUnauthenticated: true },
+    receivers: { k8s_audit: { bodyLimit: BODY_LIMIT, tokens: [{ token: AUDIT_TOKEN, cluster: AUDIT_TOKEN_CLUSTER }], allowUnauthenticated: true } },
   };
 }
 

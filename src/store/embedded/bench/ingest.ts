@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { storeConfigSchema } from '../../../core/index.ts';
+import { embeddedStoreConfigSchema as storeConfigSchema } from '../config.ts';
 import { createEmbeddedStore } from '../store.ts';
 import { auditEvent } from '../test-events.ts';
 import { runProducers } from './producers.ts';
