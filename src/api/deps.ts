@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HttpConfig, IngestOrigin, IngestRejection, LogEventInput, TailConfig } from '../core/index.ts';
+import type { DetectionStats } from '../detect/service/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryGate } from './query-gate.ts';
@@ -34,7 +35,7 @@ export interface ApiDeps {
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */
-  detection?: { reload(): { rules: number }; stats(): unknown };
+  detection?: { reload(): { rules: number }; stats(): DetectionStats };
   /** true once the store has replayed its WAL */
   isReady(): boolean;
 }

@@ -114,6 +114,8 @@ export interface StoreStats {
   quarantinedBatches?: number;
   /** events quarantined since start (their neighbours were stored) */
   quarantinedEvents?: number;
+  /** of those, events not written aside because the quarantine's byte budget was spent (lost) */
+  quarantineDroppedEvents?: number;
   bySource: Record<string, { rows: number; bytes: number; segments: number }>;
 }
 

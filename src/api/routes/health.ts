@@ -1,6 +1,7 @@
 /** GET /healthz (process alive), /readyz (store replayed and accepting), /metrics (Prometheus text). */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
+import { registerStatsMetrics } from '../stats-metrics.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -8,17 +9,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     if (!deps.isReady()) return reply.status(503).send({ status: 'starting' });
     return { status: 'ready' };
   });
+  // store and detection stats are read at scrape time (stats-metrics.ts): /metrics stays cheap
+  const detection = deps.detection;
+  registerStatsMetrics(deps.metrics.registry, { store: () => deps.store.stats(), ...(detection ? { detection: () => detection.stats() } : {}) });
   app.get('/metrics', async (_req, reply) => {
-    const s = await deps.store.stats();
-    deps.metrics.walBytes.set(s.walBytes);
-    deps.metrics.segments.set(s.segments);
-    deps.metrics.segmentBytes.set(s.segmentBytes);
-    deps.metrics.tailRows.set(s.tailRows);
-    deps.metrics.pendingRows.set(s.pendingRows);
-    deps.metrics.walTornFrames.set(s.walTornFrames);
-    deps.metrics.quarantinedSegments.set(s.quarantinedSegments ?? 0);
-    deps.metrics.quarantinedBatches.set(s.quarantinedBatches ?? 0);
-    deps.metrics.quarantinedEvents.set(s.quarantinedEvents ?? 0);
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });

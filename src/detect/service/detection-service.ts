@@ -42,6 +42,10 @@ export interface DetectionStats extends DetectorStats {
   pendingEvents: number;
   droppedEvents: number;
   replayedEvents: number;
+  /** alerts whose write to the store failed (logged; not stored, still handed to onAlerts) */
+  failedAlertWrites: number;
+  /** batches of alerts that made `onAlerts` throw */
+  failedAlertConsumers: number;
 }
 
 interface Snapshot {
@@ -57,6 +61,8 @@ export class DetectionService {
   private pending = 0;
   private dropped = 0;
   private replayed = 0;
+  private failedWrites = 0;
+  private failedConsumers = 0;
   /** ids replayed at start, so a live batch that raced the replay query is not evaluated twice */
   private replayedIds = new Set<string>();
   private lastId: string | null = null;
@@ -181,11 +187,13 @@ export class DetectionService {
     try {
       await this.o.storeAlerts(alerts.map(alertToLogEvent));
     } catch (e) {
+      this.failedWrites += alerts.length;
       this.log.error({ err: (e as Error).message, alerts: alerts.length }, 'Storing alerts failed');
     }
     try {
       this.o.onAlerts?.(alerts);
     } catch (e) {
+      this.failedConsumers++;
       this.log.error({ err: (e as Error).message }, 'An alert consumer failed');
     }
   }
@@ -210,8 +218,19 @@ export class DetectionService {
     }
   }
 
+  /** Cheap (read at every /metrics scrape); before start, the detector's part is empty. */
   stats(): DetectionStats {
-    return { ...this.detector.stats(), rulesLoaded: this.rulesLoaded, pendingEvents: this.pending, droppedEvents: this.dropped, replayedEvents: this.replayed };
+    const built = this.detector as Detector | undefined;
+    const detector: DetectorStats = built?.stats() ?? { watermark: null, maxEventTs: null, pending: 0, lateDropped: 0, evictions: 0, alerts: 0, suppressed: 0, rules: {} };
+    return {
+      ...detector,
+      rulesLoaded: this.rulesLoaded,
+      pendingEvents: this.pending,
+      droppedEvents: this.dropped,
+      replayedEvents: this.replayed,
+      failedAlertWrites: this.failedWrites,
+      failedAlertConsumers: this.failedConsumers,
+    };
   }
 
   /** Waits until every queued batch is evaluated and its alerts stored (tests, shutdown). */
