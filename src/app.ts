@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
+import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, severityText, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
 import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
@@ -130,7 +130,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
     storeAlerts: (events) => ingest(events, DETECTION),
     onAlerts: (alerts) => {
-      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: a.severity });
+      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: severityText(a.severity) });
       opts.onAlerts?.(alerts);
     },
     allowedLateness: config.detection.allowedLateness,
