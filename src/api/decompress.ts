@@ -50,7 +50,7 @@ function frameWalker(limit: number): ZstdFrameWalker {
   });
 }
 
-/** The window check in front of zlib's zstd (Node >= 22.15), which would answer 400 instead. */
+/** The window check in front of zlib's zstd, which would answer 400 instead. */
 function zstdWindowCheck(limit: number): Transform {
   const walker = frameWalker(limit);
   return new Transform({
@@ -66,7 +66,7 @@ function zstdWindowCheck(limit: number): Transform {
 }
 
 /**
- * Pure-JS zstd (fzstd) for Node without zlib zstd. It has no backpressure inside one push (a
+ * Pure-JS zstd (fzstd) for Node without a sound zlib zstd (NATIVE_ZSTD). It has no backpressure inside one push (a
  * small chunk of RLE blocks can expand a thousandfold), so the limit is enforced here, per block,
  * and each frame's window (fzstd allocates it up front) is checked before the frame is decoded.
  */
@@ -109,12 +109,43 @@ function fzstdStream(limit: number): Transform {
   return t;
 }
 
+interface ZlibZstd {
+  createZstdDecompress?: () => Transform;
+  zstdCompressSync?: (b: Buffer) => Buffer;
+  zstdDecompressSync?: (b: Buffer) => Buffer;
+}
+
+/**
+ * zlib's zstd (Node >= 22.15), if it decodes a stream as the format says: Node 22 (22.23 still)
+ * stops after the first frame, dropping the frames behind it, and takes a truncated frame as
+ * complete (nodejs/node#64741); Node 24 decodes both right. Probed once at load; fzstd otherwise.
+ */
+function probeNativeZstd(): (() => Transform) | undefined {
+  const z = zlib as unknown as ZlibZstd;
+  if (!z.createZstdDecompress || !z.zstdCompressSync || !z.zstdDecompressSync) return undefined;
+  try {
+    const frame = z.zstdCompressSync(Buffer.from('argus'));
+    if (z.zstdDecompressSync(Buffer.concat([frame, frame])).toString() !== 'argusargus') return undefined;
+    try {
+      z.zstdDecompressSync(frame.subarray(0, frame.length - 3));
+      return undefined;
+    } catch {
+      // a truncated frame is an error: as it should be
+    }
+    return () => z.createZstdDecompress!();
+  } catch {
+    return undefined;
+  }
+}
+
+/** zlib's zstd decoder when it is sound on this Node, else undefined (fzstd is used) */
+const NATIVE_ZSTD = probeNativeZstd();
+
 /** The stages that undo one encoding (piped in this order). */
 function decoders(enc: Encoding, limit: number): Transform[] {
   if (enc === 'gzip') return [zlib.createGunzip()];
   if (enc === 'deflate') return [zlib.createInflate()];
-  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-  return native ? [zstdWindowCheck(limit), native()] : [fzstdStream(limit)];
+  return NATIVE_ZSTD ? [zstdWindowCheck(limit), NATIVE_ZSTD()] : [fzstdStream(limit)];
 }
 
 export type DecodeOutcome = 'ok' | 'too_large' | 'corrupt' | 'aborted';
