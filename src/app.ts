@@ -6,13 +6,13 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, severityText, splitHostPort } from './core/index.ts';
+import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
 import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
 import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
-import { ALERT_OWNERSHIP } from './detect/index.ts';
+import { ALERT_OWNERSHIP, alertPriority } from './detect/index.ts';
 import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
 import { builtinRuleFiles } from './detect/pack/index.ts';
 import { DetectionService, readRulePaths } from './detect/service/index.ts';
@@ -130,11 +130,18 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
     storeAlerts: (events) => ingest(events, DETECTION),
     onAlerts: (alerts) => {
-      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: severityText(a.severity) });
+      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: alertPriority(a) });
       opts.onAlerts?.(alerts);
     },
     allowedLateness: config.detection.allowedLateness,
     maxKeysPerRule: config.detection.maxKeysPerRule,
+    catchupPageEvents: config.detection.catchupPageEvents,
+    snapshotEvents: config.detection.snapshotEvents,
+    onCatchUpProgress: (p, n) => {
+      if (n > 0) metrics.catchupEvents.inc(n);
+      metrics.catchupActive.set(p.active ? 1 : 0);
+      metrics.catchupRemaining.set(p.remaining);
+    },
   });
 
   const queries = new QueryGate(store, config.query, metrics);
@@ -149,6 +156,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     http: config.http,
     tail: config.tail,
     isReady: () => ready,
+    readiness: () => {
+      const p = detection.catchUpProgress();
+      return p?.active ? { detection: { status: 'catching up', processed: p.processed, remaining: p.remaining } } : {};
+    },
     detection,
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
   }, [makeK8sAuditRoutes(config.k8sAudit)]);
@@ -163,6 +174,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ingest,
     async start() {
       await store.start();
+      // ingest is served from here on: detection catches up on a backlog in the background
       await detection.start();
       ready = true;
       const { host, port } = splitHostPort(config.listen);

@@ -36,6 +36,8 @@ export interface ApiDeps {
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */
   detection?: { reload(): { rules: number }; stats(): DetectionStats };
-  /** true once the store has replayed its WAL */
+  /** true once the store has replayed its WAL (ingest is acknowledged from then on) */
   isReady(): boolean;
+  /** extra detail for the /readyz body (e.g. detection still catching up after a restart) */
+  readiness?(): Record<string, unknown>;
 }

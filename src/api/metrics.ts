@@ -35,6 +35,9 @@ export interface Metrics {
   connectionsRefused: Counter;
   clientErrors: Counter<'code'>;
   decodedBodies: Counter<'encoding' | 'outcome'>;
+  catchupActive: Gauge;
+  catchupEvents: Counter;
+  catchupRemaining: Gauge;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -78,5 +81,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     connectionsRefused: new Counter({ name: 'argus_http_connections_refused_total', help: 'Connections answered 503 at http.maxConnections', registers: r }),
     clientErrors: new Counter({ name: 'argus_http_client_errors_total', help: 'Connections closed for a client error (timeouts: ERR_HTTP_REQUEST_TIMEOUT)', labelNames: ['code'], registers: r }),
     decodedBodies: new Counter({ name: 'argus_http_decoded_bodies_total', help: 'Request bodies with a Content-Encoding, by outcome', labelNames: ['encoding', 'outcome'], registers: r }),
+    catchupActive: new Gauge({ name: 'argus_detection_catchup_active', help: '1 while detection catches up on events stored before a restart', registers: r }),
+    catchupEvents: new Counter({ name: 'argus_detection_catchup_events_total', help: 'Events read back by the detection catch-up after a restart', registers: r }),
+    catchupRemaining: new Gauge({ name: 'argus_detection_catchup_remaining', help: 'Events the detection catch-up has still to read (estimate)', registers: r }),
   };
 }

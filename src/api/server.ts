@@ -1,6 +1,7 @@
 /** The Fastify server: content parsers, error mapping, routes. Listening is the caller's job. */
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { ArgusError } from '../core/index.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeErrorHandler } from './errors.ts';
 import { httpTimeouts, limitConnections } from './connection-limit.ts';
@@ -57,6 +58,14 @@ export function buildServer(deps: ApiDeps, extraRoutes: RouteRegistrar[] = []): 
   app.setErrorHandler(makeErrorHandler(deps.metrics));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+  // `?q=a&q=b` parses to an array, which no route expects (it answered 500): refuse it by name
+  app.addHook('preHandler', async (req) => {
+    const q = req.query;
+    if (q === null || typeof q !== 'object') return;
+    for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
+      if (Array.isArray(v)) throw new ArgusError('BAD_REQUEST', `${k}: given ${v.length} times in the query string; give it once`, { field: k });
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });

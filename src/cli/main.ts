@@ -4,7 +4,7 @@
  * Exit codes: 0 ok, 1 problem found, 2 bad usage or config.
  */
 import { Command, CommanderError } from 'commander';
-import { isArgusError } from '../core/index.ts';
+import { describeFailure } from './cli-error.ts';
 import { registerServerCommand } from './commands/server.ts';
 import { registerQueryCommand } from './commands/query.ts';
 import { registerTailCommand } from './commands/tail.ts';
@@ -42,13 +42,10 @@ for (const register of commands) register(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) {
-    process.exit(e.exitCode === 0 ? 0 : 2);
-  }
-  if (isArgusError(e)) {
-    process.stderr.write(`argus: ${e.message}\n`);
-    process.exit(e.code === 'BAD_CONFIG' || e.code === 'BAD_REQUEST' || e.code === 'QUERY_SYNTAX' || e.code === 'QUERY_FIELD' ? 2 : 1);
-  }
-  process.stderr.write(`argus: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
+  // commander has printed its own message (unknown option, missing argument, --help)
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  const f = describeFailure(e);
+  process.stderr.write(`argus: ${f.message}\n`);
+  if (process.env.ARGUS_LOG_LEVEL === 'debug' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exit(f.exitCode);
 }

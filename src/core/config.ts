@@ -77,6 +77,13 @@ export const detectionConfigSchema = z
     /** how late (event time) an event may arrive and still count in windows */
     allowedLateness: z.string().default('1m'),
     maxKeysPerRule: z.number().int().positive().default(10_000),
+    /**
+     * after a restart, detection catches up on the events stored since its last snapshot in the
+     * background, reading this many per store query (bounds its memory; ingest is served meanwhile)
+     */
+    catchupPageEvents: z.number().int().positive().max(1_000_000).default(10_000),
+    /** snapshot detection state after this many events evaluated, besides every 10 s (bounds the next catch-up) */
+    snapshotEvents: z.number().int().positive().default(100_000),
   })
   .strict();
 

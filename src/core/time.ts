@@ -33,6 +33,10 @@ export function parseTime(text: string, field = 'time', now: number = Date.now()
   const s = text.trim();
   if (s === 'now') return now;
   if (/^\d{10,16}$/.test(s)) return Number(s);
+  if (/^\d+$/.test(s)) {
+    // `--since 90`: seconds? minutes? Ask for the unit rather than guess
+    throw new ArgusError('BAD_REQUEST', `${field}: "${text}" is a bare number: add a unit (${s}s, ${s}m, ${s}h, ${s}d), or give an RFC3339 time or epoch milliseconds (13 digits)`, { field });
+  }
   const rel = /^(?:now-)?(\d[\dmshdw.]*)$/.exec(s);
   if (rel && !/^\d+$/.test(s)) return now - parseDuration(rel[1]!, field);
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) {

@@ -4,6 +4,7 @@
  * an alert into the `source: alert` event the server stores.
  */
 import type { LogEventInput, SourceOwnership } from '../core/index.ts';
+import { priorityName } from './priority.ts';
 import type { Match } from './ruleset.ts';
 
 export interface Alert {
@@ -74,6 +75,11 @@ export function alertFromMatch(m: Match): Alert {
 /** What detection writes: alert events, keyed `alert:<alertKey>`; no other receiver may. */
 export const ALERT_OWNERSHIP: SourceOwnership = { sources: ['alert'], keyPrefixes: ['alert:'] };
 
+/** The alert's severity as its rule's priority name (`CRITICAL`, `NOTICE`...). */
+export function alertPriority(a: Alert): string {
+  return a.labels['priority'] ?? priorityName(a.severity);
+}
+
 /** The alert as the event the server stores (`source: alert`, `dedupKey: alert:<alertKey>`). */
 export function alertToLogEvent(a: Alert): LogEventInput {
   const attrs: Record<string, unknown> = {
@@ -94,6 +100,8 @@ export function alertToLogEvent(a: Alert): LogEventInput {
     ts: a.lastTs,
     source: 'alert',
     severityNumber: a.severity,
+    // the rule's priority (CRITICAL, NOTICE...), the one severity vocabulary of alerts everywhere
+    severityText: alertPriority(a),
     message: a.title,
     attrs,
     dedupKey: `alert:${a.alertKey}`,

@@ -5,9 +5,9 @@
 export { loadRuleFiles, RuleSet, ruleIdOf, describeWarning } from './ruleset.ts';
 export type { Match, RuleInfo, LoadWarning } from './ruleset.ts';
 export type { RuleFileInput } from './rule-file.ts';
-export { ALERT_OWNERSHIP, alertFromMatch, alertLabels, alertToLogEvent } from './alert.ts';
+export { ALERT_OWNERSHIP, alertFromMatch, alertLabels, alertPriority, alertToLogEvent } from './alert.ts';
 export type { Alert } from './alert.ts';
-export { parsePriority, PRIORITY_SEVERITY } from './priority.ts';
+export { parsePriority, priorityName, PRIORITY_SEVERITY } from './priority.ts';
 export type { Priority } from './priority.ts';
 export { parseCondition } from './parser.ts';
 export type { Expr } from './ast.ts';

@@ -30,3 +30,12 @@ export const PRIORITY_SEVERITY: Record<Priority, number> = {
 export function parsePriority(text: string): Priority | undefined {
   return BY_NAME[text.trim().toLowerCase()];
 }
+
+/** The priority of a severity number: the highest priority at or below it (`18` → `CRITICAL`). */
+export function priorityName(severity: number): Priority {
+  let best: Priority = 'DEBUG';
+  for (const [name, n] of Object.entries(PRIORITY_SEVERITY) as [Priority, number][]) {
+    if (n <= severity && n > PRIORITY_SEVERITY[best]) best = name;
+  }
+  return best;
+}

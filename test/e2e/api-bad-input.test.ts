@@ -88,4 +88,15 @@ describe('ingest and query API with bad input', () => {
     expect(m.body).toContain('argus_events_ingested_total');
     expect(m.body).toContain('argus_query_duration_seconds_bucket');
   });
+
+  it('answers 400 naming a query parameter given twice (it was a 500)', async () => {
+    for (const url of ['/api/v1/query?q=&q=verb%3Aget', '/api/v1/alerts?q=a&q=b', '/api/v1/tail?q=a&q=b', '/api/v1/query?q=x&from=now-1h&from=now-2h']) {
+      const r = await t.app.http.inject({ method: 'GET', url });
+      expect(r.statusCode, url).toBe(400);
+      const body = r.json() as { error: { code: string; message: string; field: string } };
+      expect(body.error.code).toBe('BAD_REQUEST');
+      expect(body.error.message).toMatch(/given 2 times/);
+      expect(['q', 'from']).toContain(body.error.field);
+    }
+  });
 });

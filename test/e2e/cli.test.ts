@@ -53,10 +53,10 @@ describe('argus CLI', () => {
     const port = await freePort();
     const s = await startServer(join(dir, 'data'), port);
     try {
-      const first = await argus(['ingest', '--k8s-audit', plain, rotated, '--server', s.url, '--cluster', 'cli']);
+      const first = await argus(['ingest', '--k8s-audit', plain, rotated, '--server', s.url, '--cluster', 'cli', '-o', 'json']);
       expect(first.code).toBe(0);
       expect(JSON.parse(first.stdout)).toMatchObject({ files: 2, accepted: distinct, rejected: 0 });
-      const again = await argus(['ingest', '--k8s-audit', plain, rotated, '--server', s.url, '--cluster', 'cli']);
+      const again = await argus(['ingest', '--k8s-audit', plain, rotated, '--server', s.url, '--cluster', 'cli', '-o', 'json']);
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, accepted: 0, duplicates: lines.length });
       const q = await argus(['query', 'source:k8s_audit | stats count() by cluster', '--server', s.url, '-o', 'json']);
       expect(q.code).toBe(0);
@@ -70,7 +70,7 @@ describe('argus CLI', () => {
   });
 
   it.skipIf(!HAVE_TRACES)('ingests offline into a data dir', async () => {
-    const r = await argus(['ingest', '--k8s-audit', rotated, '--data', join(dir, 'offline'), '--cluster', 'off']);
+    const r = await argus(['ingest', '--k8s-audit', rotated, '--data', join(dir, 'offline'), '--cluster', 'off', '-o', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, rejected: 0 });
     expect(JSON.parse(r.stdout).accepted).toBeGreaterThan(0);

@@ -49,8 +49,9 @@ async function alerts(s: ServerProc): Promise<{ attrs: { ruleId: string; count: 
   // detection runs right after the batch is durable; give it a moment, then read
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const st = (await (await fetch(`${s.url}/api/v1/detection/stats`)).json()) as { pendingEvents: number };
-    if (st.pendingEvents === 0) break;
+    // after a restart detection catches up in the background: wait for that too
+    const st = (await (await fetch(`${s.url}/api/v1/detection/stats`)).json()) as { pendingEvents: number; catchup?: { active: boolean } };
+    if (st.pendingEvents === 0 && st.catchup?.active !== true) break;
   }
   const r = await fetch(`${s.url}/api/v1/alerts?limit=100`);
   return ((await r.json()) as { events: { attrs: { ruleId: string; count: number; eventIds: string[] } }[] }).events;

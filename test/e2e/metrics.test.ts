@@ -99,7 +99,7 @@ describe('/metrics', () => {
       const text = await scrape.text();
       expect(promtool(text)).toEqual({ status: 0, out: '' });
 
-      expect(sample(text, 'argus_alerts_total{rule="test-401-burst",severity="WARN"}')).toBe(1);
+      expect(sample(text, 'argus_alerts_total{rule="test-401-burst",severity="WARNING"}')).toBe(1);
       expect(sample(text, 'argus_detection_rule_evicted_keys_total{rule="test-401-burst"}')).toBe(1);
       expect(sample(text, 'argus_detection_evicted_keys_total')).toBe(1);
       expect(sample(text, 'argus_detection_late_events_total')).toBe(1);

@@ -204,7 +204,7 @@ describe('argus ingest --k8s-audit FILE --data (offline path, same decoder)', ()
       process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
       process.stderr.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stderr.write;
       try {
-        await program.parseAsync(['node', 'argus', 'ingest', '--k8s-audit', file, '--data', data, '--cluster', 'off']);
+        await program.parseAsync(['node', 'argus', 'ingest', '--k8s-audit', file, '--data', data, '--cluster', 'off', '-o', 'json']);
       } finally {
         process.stdout.write = write;
         process.stderr.write = errWrite;

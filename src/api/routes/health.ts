@@ -1,4 +1,4 @@
-/** GET /healthz (process alive), /readyz (store replayed and accepting), /metrics (Prometheus text). */
+/** GET /healthz (process alive), /readyz (store replayed and accepting ingest; the body says when detection is still catching up), /metrics (Prometheus text). */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { registerStatsMetrics } from '../stats-metrics.ts';
@@ -7,7 +7,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) return reply.status(503).send({ status: 'starting' });
-    return { status: 'ready' };
+    return { status: 'ready', ...deps.readiness?.() };
   });
   // store and detection stats are read at scrape time (stats-metrics.ts): /metrics stays cheap
   const detection = deps.detection;

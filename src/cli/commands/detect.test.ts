@@ -80,10 +80,22 @@ describe('argus detect (spawned CLI)', () => {
     expect(r.code).toBe(0);
     const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(alerts.map((a) => a['rule'])).toEqual(['Pod exec', 'Secret read burst']);
-    expect(alerts[1]).toMatchObject({ severity: 13, title: 'mallory read many secrets', auditIds: ['id-1', 'id-2', 'id-4'], count: 3 });
+    expect(alerts[1]).toMatchObject({ severity: 13, priority: 'WARNING', title: 'mallory read many secrets', auditIds: ['id-1', 'id-2', 'id-4'], count: 3 });
     expect(alerts[1]!['firstTs']).toBe(Date.UTC(2026, 0, 1));
-    expect(Object.keys(alerts[1]!).sort()).toEqual(['auditIds', 'count', 'eventIds', 'firstTs', 'labels', 'lastTs', 'rule', 'severity', 'title']);
+    expect(Object.keys(alerts[1]!).sort()).toEqual(['auditIds', 'count', 'eventIds', 'firstTs', 'labels', 'lastTs', 'priority', 'rule', 'severity', 'title']);
     expect(alerts[0]).toMatchObject({ rule: 'Pod exec', title: 'bob exec into web', count: 1, auditIds: ['id-5'] });
+  });
+
+  it('-o table: RFC 3339 times and the rules\' priorities, as the stored alerts say', () => {
+    const input = join(dir, 'audit.ndjson');
+    const r = argus('--input', input, '--rules', rules, '--no-builtin', '-o', 'table');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^time\s+severity\s+count\s+rule\s+title$/);
+    expect(rows.slice(2).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
+      ['2026-01-01T00:00:30.000Z', 'NOTICE', '1', 'Pod exec'],
+      ['2026-01-01T00:00:20.000Z', 'WARNING', '3', 'Secret read burst'],
+    ]);
   });
 
   it('an EventList and a rules directory work too; no alerts is still exit 0', () => {

@@ -3,8 +3,9 @@
  * rules over a file offline, exactly as the server does (stateful windows in event time, events
  * in file order, the same allowed lateness), then ends the input: pending windows close and
  * absence deadlines up to the last event time fire (`--until` moves that end). Prints one NDJSON
- * alert per line. Input: Kubernetes audit events in any shape the webhook takes (EventList,
- * NDJSON log files, EKS/GKE/AKS envelopes), generic JSON events, or plain text lines.
+ * alert per line (`-o table`: time, priority, rule, title; `-o json`: an array). Input: Kubernetes
+ * audit events in any shape the webhook takes (EventList, NDJSON log files, EKS/GKE/AKS envelopes),
+ * read by the audit file reader `argus ingest` shares; else generic JSON events or plain text lines.
  * Exit codes: 0 it ran (alerts or not), 2 bad usage or bad rules (file:line:column).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,10 +15,11 @@ import type { Command } from 'commander';
 import type { LogEvent, LogEventInput } from '../../core/index.ts';
 import { ArgusError, finalizeEvent, isArgusError, parseRfc3339Nanos, parseTime } from '../../core/index.ts';
 import type { Alert, RuleFileInput } from '../../detect/index.ts';
-import { createDetector, describeWarning, loadRuleFiles } from '../../detect/index.ts';
+import { alertPriority, createDetector, describeWarning, loadRuleFiles } from '../../detect/index.ts';
 import { builtinRuleFiles } from '../../detect/pack/index.ts';
-import { decodeAuditPayload } from '../../sources/k8s-audit/index.ts';
+import { readAuditFile } from '../../sources/k8s-audit/index.ts';
 import { decodeGenericEvents } from '../../transforms/generic/index.ts';
+import { formatTime, outputFormat, renderTable } from '../output.ts';
 
 interface DetectOpts {
   input: string;
@@ -27,6 +29,7 @@ interface DetectOpts {
   allowedLateness: string;
   until?: string;
   cluster?: string;
+  local?: boolean;
 }
 
 const BATCH = 1000;
@@ -50,17 +53,32 @@ function textLine(line: string, now: number): LogEventInput {
   return { source: 'file', message: line, ts: at?.ts ?? now, ...(at?.tsNanos ? { tsNanos: at.tsNanos } : {}) };
 }
 
-/** Audit shapes first (auto-detected), then generic JSON events, else plain text lines. */
-export function decodeInput(text: string, now: number, cluster?: string): { format: string; events: LogEventInput[]; errors: string[] } {
+/** Not audit: generic JSON events, else plain text lines. */
+export function decodeOther(text: string, now: number): { format: string; events: LogEventInput[]; errors: string[] } {
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
-    const audit = decodeAuditPayload(text, { receivedAt: now, ...(cluster ? { cluster } : {}) });
-    if (audit.events.length > 0) return { format: `k8s-audit/${audit.format}`, events: audit.events, errors: audit.errors.map((e) => `record ${e.index}: ${e.message}`) };
     const gen = decodeGenericEvents(text, now);
     return { format: 'json', events: gen.events, errors: gen.errors.map((e) => `record ${e.index}: ${e.message}`) };
   }
   const events = text.split('\n').filter((l) => l.trim() !== '').map((l) => textLine(l.replace(/\r$/, ''), now));
   return { format: 'text', events, errors: [] };
+}
+
+/**
+ * Feeds the input to `onEvents` in batches: audit shapes first, through the audit file reader
+ * (streamed when the file has a record per line); when it holds no audit event at all, the
+ * whole file as generic JSON events or text lines.
+ */
+async function readInputEvents(o: DetectOpts, now: number, onEvents: (events: LogEventInput[]) => void): Promise<{ format: string; events: number; errors: string[]; errorCount: number }> {
+  const errors: string[] = [];
+  const sum = await readAuditFile(o.input, (b) => {
+    for (const e of b.errors) if (errors.length < 5) errors.push(b.format === 'ndjson' ? `line ${e.index + 1}: ${e.message}` : `record ${e.index}: ${e.message}`);
+    onEvents(b.events);
+  }, { receivedAt: now, ...(o.cluster ? { cluster: o.cluster } : {}) });
+  if (sum.events > 0) return { format: `k8s-audit/${sum.format}`, events: sum.events, errors, errorCount: sum.errors };
+  const other = decodeOther(readInput(o.input), now);
+  for (let i = 0; i < other.events.length; i += BATCH) onEvents(other.events.slice(i, i + BATCH));
+  return { format: other.format, events: other.events.length, errors: other.errors.slice(0, 5), errorCount: other.errors.length };
 }
 
 function untilOf(o: DetectOpts): number | undefined {
@@ -69,35 +87,42 @@ function untilOf(o: DetectOpts): number | undefined {
   return parseTime(o.until, '--until');
 }
 
-function line(a: Alert): string {
+function alertJson(a: Alert): Record<string, unknown> {
   const { rule, severity, title, auditIds, eventIds, count, firstTs, lastTs, labels } = a;
-  return `${JSON.stringify({ rule, severity, title, auditIds, eventIds, count, firstTs, lastTs, labels })}\n`;
+  return { rule, severity, priority: alertPriority(a), title, auditIds, eventIds, count, firstTs, lastTs, labels };
 }
 
-function run(o: DetectOpts): void {
-  if (o.output !== 'ndjson') throw new ArgusError('BAD_REQUEST', `-o ${o.output}: only ndjson is supported`);
+async function run(o: DetectOpts): Promise<void> {
+  const format = outputFormat(o.output);
   const files = [...(o.builtin ? builtinRuleFiles() : []), ...o.rules.flatMap(ruleFilesAt)];
   if (files.length === 0) throw new ArgusError('BAD_REQUEST', 'no rules: pass --rules FILE|DIR, or drop --no-builtin');
   const ruleSet = loadRuleFiles(files);
   for (const w of ruleSet.warnings) process.stderr.write(`warning: ${describeWarning(w)}\n`);
   const until = untilOf(o);
   const now = Date.now();
-  const input = decodeInput(readInput(o.input), now, o.cluster);
-  for (const e of input.errors.slice(0, 5)) process.stderr.write(`${o.input}: ${e}\n`);
   const detector = createDetector({ ruleSet, allowedLateness: o.allowedLateness });
+  const style = { local: o.local === true };
+  const table: string[][] = [];
+  const json: Record<string, unknown>[] = [];
   let alerts = 0;
-  const print = (list: Alert[]) => {
+  const print = (list: Alert[]): void => {
     alerts += list.length;
-    if (list.length > 0) process.stdout.write(list.map(line).join(''));
+    if (list.length === 0) return;
+    if (format === 'ndjson') process.stdout.write(list.map((a) => `${JSON.stringify(alertJson(a))}\n`).join(''));
+    else if (format === 'json') json.push(...list.map(alertJson));
+    else table.push(...list.map((a) => [formatTime(a.lastTs, style), alertPriority(a), String(a.count), a.rule, a.title]));
   };
-  for (let i = 0; i < input.events.length; i += BATCH) {
-    const batch: LogEvent[] = input.events.slice(i, i + BATCH).map((e) => finalizeEvent(e, now));
+  const input = await readInputEvents(o, now, (events) => {
+    const batch: LogEvent[] = events.map((e) => finalizeEvent(e, now));
     print(detector.process(batch));
-  }
+  });
+  for (const e of input.errors) process.stderr.write(`${o.input}: ${e}\n`);
   print(detector.flush(until));
+  if (format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (format === 'table') process.stdout.write(table.length === 0 ? '' : `${renderTable(['time', 'severity', 'count', 'rule', 'title'], table, 100)}\n`);
   const s = detector.stats();
   process.stderr.write(
-    `argus detect: ${input.events.length} events (${input.format}), ${input.errors.length} undecodable, ${alerts} alerts, ${s.lateDropped} late_dropped, ${s.evictions} evictions\n`,
+    `argus detect: ${input.events} events (${input.format}), ${input.errorCount} undecodable, ${alerts} alerts, ${s.lateDropped} late_dropped, ${s.evictions} evictions\n`,
   );
 }
 
@@ -108,17 +133,18 @@ function collect(v: string, prev: string[]): string[] {
 export function registerDetectCommand(program: Command): void {
   program
     .command('detect')
-    .description('Run detection rules over a log file offline and print the alerts as NDJSON')
+    .description('Run detection rules over a log file offline and print the alerts (NDJSON, JSON or a table)')
     .requiredOption('--input <file>', 'audit events (EventList, NDJSON, EKS/GKE/AKS), JSON events or text lines; .gz ok')
     .option('--rules <path>', 'rules file or directory of .yaml files (repeatable)', collect, [])
     .option('--no-builtin', 'do not load the built-in rules')
-    .option('-o, --output <format>', 'output format', 'ndjson')
+    .option('-o, --output <format>', 'ndjson (an alert per line) | json | table', 'ndjson')
     .option('--allowed-lateness <duration>', 'how far out of order events may come (as the server)', '1m')
     .option('--until <time>', "end of the input for absence rules: 'end' (last event time), 'inf', or a time", 'end')
     .option('--cluster <name>', 'cluster name for audit events')
-    .action((o: DetectOpts) => {
+    .option('--local', 'table times in the local time zone (default: UTC)')
+    .action(async (o: DetectOpts) => {
       try {
-        run(o);
+        await run(o);
       } catch (e) {
         const usage = isArgusError(e) && ['BAD_RULE', 'BAD_REQUEST', 'BAD_CONFIG'].includes(e.code);
         const io = (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR';

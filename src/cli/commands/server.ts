@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { createApp } from '../../app.ts';
+import type { App } from '../../app.ts';
+import { CliError, describeFailure, systemErrorText } from '../cli-error.ts';
 import { loadServerConfig } from '../load-config.ts';
 
 /** longest a stop may take before the process exits anyway (the WAL holds every acknowledged event) */
@@ -26,16 +28,34 @@ export async function runUntilSignal(stop: () => Promise<void>, limitMs = STOP_L
   });
 }
 
+/**
+ * Starts the app; when it cannot (the port is taken, the data dir is not writable) what was
+ * started is stopped again and the reason is one sentence (exit 2: fix --listen, --data or the config).
+ */
+export async function startApp(app: App): Promise<string> {
+  try {
+    return await app.start();
+  } catch (e) {
+    await app.stop().catch(() => undefined);
+    const f = describeFailure(e);
+    const err = e as NodeJS.ErrnoException;
+    if (err.syscall === 'listen') {
+      throw new CliError(`cannot listen on ${app.config.listen}: ${systemErrorText(err.code) ?? err.message}`, 2);
+    }
+    throw new CliError(`the server did not start: ${f.message}`, f.exitCode);
+  }
+}
+
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
     .description('Run the Argus server with the embedded store')
-    .option('--data <dir>', 'data directory', undefined)
+    .option('--data <dir>', 'data directory (default ./data)')
     .option('--listen <host:port>', 'listen address (default 127.0.0.1:7400)')
     .option('--config <file>', 'config file (YAML or JSON)')
     .action(async (opts: { data?: string; listen?: string; config?: string }) => {
       const app = createApp(loadServerConfig(opts));
-      const url = await app.start();
+      const url = await startApp(app);
       process.stderr.write(`Argus server listening on ${url} (data: ${app.config.data})\n`);
       process.on('SIGHUP', () => {
         try {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { LogEvent } from '../../core/index.ts';
-import { ArgusError } from '../../core/index.ts';
-import { DEFAULT_SERVER } from '../http-client.ts';
+import { SERVER_HELP, request, serverUrl } from '../http-client.ts';
 import { eventRow, outputFormat } from '../output.ts';
 
 export function registerTailCommand(program: Command): void {
@@ -9,17 +8,15 @@ export function registerTailCommand(program: Command): void {
     .command('tail')
     .description('Follow matching events live (Server-Sent Events)')
     .argument('[q]', 'filter query', '')
-    .option('--server <url>', 'Argus server', DEFAULT_SERVER)
+    .option('--server <url>', SERVER_HELP)
     .option('-o, --output <format>', 'table | json | ndjson', 'table')
-    .action(async (q: string, opts: { server: string; output?: string }) => {
+    .option('--local', 'show times in the local time zone (default: UTC)')
+    .action(async (q: string, opts: { server?: string; output?: string; local?: boolean }) => {
       const format = outputFormat(opts.output);
-      const res = await fetch(`${opts.server}/api/v1/tail?${new URLSearchParams({ q })}`).catch((e: Error) => {
-        throw new ArgusError('STORE_IO', `cannot reach the Argus server at ${opts.server}: ${e.message}`);
-      });
-      if (!res.ok || !res.body) {
-        const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-        throw new ArgusError('BAD_REQUEST', body.error?.message ?? `HTTP ${res.status}`);
-      }
+      const base = serverUrl(opts.server);
+      const style = { local: opts.local === true };
+      const res = await request(base, `/api/v1/tail?${new URLSearchParams({ q })}`);
+      if (!res.body) return;
       const decoder = new TextDecoder();
       let buf = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -28,10 +25,16 @@ export function registerTailCommand(program: Command): void {
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const msg = buf.slice(0, i);
           buf = buf.slice(i + 2);
-          const data = msg.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const lines = msg.split('\n');
+          const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
           if (!data) continue;
+          if (lines.includes('event: error')) {
+            process.stderr.write(`argus: the server ended the tail: ${(JSON.parse(data) as { reason?: string }).reason ?? data}\n`);
+            process.exitCode = 1;
+            continue;
+          }
           const e = JSON.parse(data) as LogEvent;
-          process.stdout.write(format === 'table' ? `${eventRow(e).join('  ')}\n` : `${JSON.stringify(e, null, format === 'json' ? 2 : undefined)}\n`);
+          process.stdout.write(format === 'table' ? `${eventRow(e, style).join('  ')}\n` : `${JSON.stringify(e, null, format === 'json' ? 2 : undefined)}\n`);
         }
       }
     });

@@ -2,13 +2,14 @@
  * Detection on the stream: every durable batch (store.subscribe) goes through the stateful
  * Detector in arrival order; alerts are stored as `source: alert` events (dedupKey
  * `alert:<alertKey>`, so a re-produced alert is stored once) and handed to `onAlerts` (the
- * alerting seam). State is snapshotted with the id of the last event it covers; after a crash the
- * events stored since then are replayed from the store, which re-produces exactly the alerts
- * that were lost and no others.
+ * alerting seam). State is snapshotted with the id of the last event it covers (on a timer, every
+ * `snapshotEvents` evaluated, and when a catch-up ends); after a crash the events stored since then
+ * are read back from the store in the background, a page at a time (catch-up.ts), which
+ * re-produces exactly the alerts that were lost and no others, while ingest is already served.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Filter, LogEvent, LogEventInput, QueryPlan } from '../../core/index.ts';
+import type { LogEvent, LogEventInput } from '../../core/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { Alert } from '../alert.ts';
 import { alertToLogEvent } from '../alert.ts';
@@ -17,7 +18,22 @@ import { describeWarning, loadRuleFiles } from '../ruleset.ts';
 import type { LoadWarning } from '../ruleset.ts';
 import type { Detector, DetectorStats } from '../windows/detector.ts';
 import { createDetector } from '../windows/detector.ts';
+import { CatchUp, yieldToIo } from './catch-up.ts';
+import type { CatchUpProgress, CatchUpRange } from './catch-up.ts';
 import { readStateFile, writeStateFile } from './state-file.ts';
+
+/** events evaluated between two yields to the event loop */
+const SLICE = 2000;
+
+/**
+ * What a start must catch up: the events after the snapshot's last id; with no snapshot at all (a
+ * crash before the first one, or a data dir from before detection ran) what was received in the
+ * last hour (the older past is for `argus detect`); nothing for a snapshot that covers no event.
+ */
+export function catchUpRange(lastId: string | null, noSnapshot: boolean, now = Date.now()): CatchUpRange | undefined {
+  if (lastId !== null) return { afterId: lastId };
+  return noSnapshot ? { afterId: null, receivedSince: now - 3_600_000 } : undefined;
+}
 
 export interface DetectionServiceOptions {
   store: Store;
@@ -34,6 +50,12 @@ export interface DetectionServiceOptions {
   /** bound on events waiting for detection; beyond it batches are dropped and counted */
   maxPendingEvents?: number;
   snapshotIntervalMs?: number;
+  /** also snapshot after this many events evaluated (bounds what a crash makes the next start catch up) */
+  snapshotEvents?: number;
+  /** events per store query of the catch-up after a restart (bounds its memory) */
+  catchupPageEvents?: number;
+  /** catch-up progress, after every page (`pageEvents` read by it) and at the end (0) */
+  onCatchUpProgress?(p: CatchUpProgress, pageEvents: number): void;
   tickIntervalMs?: number;
 }
 
@@ -41,11 +63,13 @@ export interface DetectionStats extends DetectorStats {
   rulesLoaded: number;
   pendingEvents: number;
   droppedEvents: number;
+  /** events the catch-up after start has read (so far) */
   replayedEvents: number;
   /** alerts whose write to the store failed (logged; not stored, still handed to onAlerts) */
   failedAlertWrites: number;
   /** batches of alerts that made `onAlerts` throw */
   failedAlertConsumers: number;
+  catchup?: CatchUpProgress;
 }
 
 interface Snapshot {
@@ -63,8 +87,14 @@ export class DetectionService {
   private replayed = 0;
   private failedWrites = 0;
   private failedConsumers = 0;
-  /** ids replayed at start, so a live batch that raced the replay query is not evaluated twice */
-  private replayedIds = new Set<string>();
+  private sinceSnapshot = 0;
+  private catchUp: CatchUp | undefined;
+  private catchUpDone: Promise<void> | undefined;
+  private lastCatchUp: CatchUpProgress | undefined;
+  /** the catch-up's upper id (undefined until known, null: nothing to catch up) */
+  private upperId: string | null | undefined;
+  /** ids of live events the catch-up could also read from the store (at most the queue's bound) */
+  private liveIds = new Set<string>();
   private lastId: string | null = null;
   private draining: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -101,63 +131,91 @@ export class DetectionService {
       this.detector.restore((snap as Snapshot).detector as never);
       this.lastId = (snap as Snapshot).lastId;
     }
-    // subscribe first and hold live batches until the replay is done
+    // subscribe first: live batches are held while the catch-up runs, then evaluated after it
     this.unsubscribe = this.o.store.subscribe((events) => this.enqueue(events));
-    await this.replaySince(this.lastId, snap === undefined);
     this.started = true;
-    this.kick();
-    await this.idle();
-    this.replayedIds.clear();
-    const tick = setInterval(() => void this.handle(this.detector.tick(Date.now())), this.o.tickIntervalMs ?? 5000);
+    const range = catchUpRange(this.lastId, snap === undefined);
+    if (range) this.beginCatchUp(range);
+    else this.startTicking();
     const snapshot = setInterval(() => this.snapshot(), this.o.snapshotIntervalMs ?? 10_000);
-    tick.unref();
     snapshot.unref();
-    this.timers.push(tick, snapshot);
-    this.log.info({ rules: this.rulesLoaded, replayed: this.replayed, lastId: this.lastId }, 'Detection started');
+    this.timers.push(snapshot);
+    this.log.info({ rules: this.rulesLoaded, lastId: this.lastId, catchingUp: this.catchUp !== undefined }, 'Detection started');
   }
 
-  /** Events stored after the snapshot (a crash lost their detection state) are detected again. */
-  private async replaySince(lastId: string | null, noSnapshot: boolean): Promise<void> {
-    // No snapshot: a crash before the first one, or a data dir from before detection ran:
-    // detect what was received in the last hour (the older past is for `argus detect`).
-    const since: Filter | undefined =
-      lastId !== null
-        ? { op: 'cmp', field: { kind: 'column', name: 'id' }, cmp: '>', value: lastId }
-        : noSnapshot
-          ? { op: 'cmp', field: { kind: 'column', name: 'receivedAt' }, cmp: '>=', value: Date.now() - 3_600_000 }
-          : undefined;
-    if (since === undefined) return;
-    const plan: QueryPlan = {
-      filter: {
-        op: 'and',
-        args: [
-          since,
-          { op: 'not', arg: { op: 'match', field: { kind: 'column', name: 'source' }, value: 'alert', wildcard: false } },
-        ],
+  /**
+   * Detects again, in the background and a page at a time, the events stored after the snapshot
+   * (a crash lost their detection state). Live batches wait in the queue until it is done.
+   */
+  private beginCatchUp(range: CatchUpRange): void {
+    const c = new CatchUp({
+      store: this.o.store,
+      range,
+      pageEvents: this.o.catchupPageEvents ?? 10_000,
+      deliver: (events) => this.evaluate(events),
+      skip: (id) => this.liveIds.has(id),
+      onUpper: (upper) => {
+        this.upperId = upper;
+        // ids above the bound never appear in a page: forget them
+        if (upper === null) this.liveIds.clear();
+        else for (const id of this.liveIds) if (id > upper) this.liveIds.delete(id);
       },
-      stages: [],
-    };
-    // Ids are assigned at ingest and grow within a process; a batch that committed out of order
-    // just before a crash can be missed here: its alerts were stored, only window state is lost.
-    const r = await this.o.store.query({ plan, limit: 1_000_000 });
-    if (r.kind !== 'events' || r.events.length === 0) return;
-    const events = [...r.events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.replayed = events.length;
-    this.replayedIds = new Set(events.map((e) => e.id));
-    // live batches queued while the query ran may hold some of the same events
-    this.queue = this.queue.map((b) => b.filter((e) => !this.replayedIds.has(e.id))).filter((b) => b.length > 0);
-    this.pending = this.queue.reduce((n, b) => n + b.length, 0);
-    this.queue.unshift(events);
-    this.pending += events.length;
+      onProgress: (p, n) => this.o.onCatchUpProgress?.(p, n),
+    });
+    this.catchUp = c;
+    this.upperId = undefined;
+    this.catchUpDone = c.run().then(
+      (p) => this.endCatchUp(p),
+      (e: unknown) => {
+        this.log.error({ err: (e as Error).message, processed: c.progress.processed }, 'Detection catch-up failed; the rest of the backlog was not evaluated');
+        this.endCatchUp(c.progress);
+      },
+    );
+  }
+
+  /** the wall clock advances windows (absence, timeouts) only once the past is caught up */
+  private startTicking(): void {
+    const tick = setInterval(() => void this.handle(this.detector.tick(Date.now())), this.o.tickIntervalMs ?? 5000);
+    tick.unref();
+    this.timers.push(tick);
+  }
+
+  private endCatchUp(p: CatchUpProgress): void {
+    this.lastCatchUp = { ...p };
+    this.replayed = p.processed;
+    this.catchUp = undefined;
+    this.liveIds.clear();
+    if (p.outcome === 'stopped') return;
+    this.startTicking();
+    this.snapshot();
+    this.log.info({ events: p.processed, pages: p.pages, seconds: Math.round(p.seconds * 10) / 10, outcome: p.outcome }, 'Detection caught up');
+    this.kick();
+  }
+
+  /** Runs events through the detector in order, a slice at a time, storing alerts as they come. */
+  private async evaluate(events: readonly LogEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += SLICE) {
+      const slice = events.slice(i, i + SLICE);
+      const alerts = this.detector.process(slice);
+      for (const e of slice) if (this.lastId === null || e.id > this.lastId) this.lastId = e.id;
+      this.sinceSnapshot += slice.length;
+      await this.handle(alerts);
+      if (this.sinceSnapshot >= (this.o.snapshotEvents ?? 100_000)) this.snapshot();
+      if (i + SLICE < events.length) await yieldToIo();
+    }
   }
 
   private enqueue(events: LogEvent[]): void {
-    const input = events.filter((e) => e.source !== 'alert' && !this.replayedIds.has(e.id));
+    const input = events.filter((e) => e.source !== 'alert');
     if (input.length === 0) return;
     if (this.pending + input.length > (this.o.maxPendingEvents ?? 1_000_000)) {
       this.dropped += input.length;
       this.log.warn({ dropped: input.length }, 'Detection queue is full; events were not evaluated');
       return;
+    }
+    if (this.catchUp) {
+      // a live event the catch-up could still read from the store: keep it out of the pages
+      for (const e of input) if (this.upperId === undefined || (this.upperId !== null && e.id <= this.upperId)) this.liveIds.add(e.id);
     }
     this.queue.push(input);
     this.pending += input.length;
@@ -165,7 +223,7 @@ export class DetectionService {
   }
 
   private kick(): void {
-    if (this.draining) return;
+    if (this.draining || this.catchUp) return;
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
       if (this.queue.length > 0) this.kick();
@@ -175,10 +233,12 @@ export class DetectionService {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.shift()!;
-      this.pending -= batch.length;
-      const alerts = this.detector.process(batch);
-      for (const e of batch) if (this.lastId === null || e.id > this.lastId) this.lastId = e.id;
-      await this.handle(alerts);
+      // counted as pending until its alerts are stored (stats readers wait for 0)
+      try {
+        await this.evaluate(batch);
+      } finally {
+        this.pending -= batch.length;
+      }
     }
   }
 
@@ -210,7 +270,9 @@ export class DetectionService {
   }
 
   snapshot(): void {
-    if (!this.started) return;
+    // a snapshot that covers no event would make the next start skip the last hour's catch-up
+    if (!this.started || this.lastId === null) return;
+    this.sinceSnapshot = 0;
     try {
       writeStateFile(this.statePath, { version: 1, lastId: this.lastId, detector: this.detector.snapshot() } satisfies Snapshot);
     } catch (e) {
@@ -218,8 +280,15 @@ export class DetectionService {
     }
   }
 
+  /** The catch-up now running, or the last one; undefined when there was none. */
+  catchUpProgress(): CatchUpProgress | undefined {
+    const p = this.catchUp?.progress ?? this.lastCatchUp;
+    return p ? { ...p } : undefined;
+  }
+
   /** Cheap (read at every /metrics scrape); before start, the detector's part is empty. */
   stats(): DetectionStats {
+    const catchup = this.catchUpProgress();
     const built = this.detector as Detector | undefined;
     const detector: DetectorStats = built?.stats() ?? { watermark: null, maxEventTs: null, pending: 0, lateDropped: 0, evictions: 0, alerts: 0, suppressed: 0, rules: {} };
     return {
@@ -227,26 +296,44 @@ export class DetectionService {
       rulesLoaded: this.rulesLoaded,
       pendingEvents: this.pending,
       droppedEvents: this.dropped,
-      replayedEvents: this.replayed,
+      replayedEvents: this.catchUp?.progress.processed ?? this.replayed,
       failedAlertWrites: this.failedWrites,
       failedAlertConsumers: this.failedConsumers,
+      ...(catchup ? { catchup } : {}),
     };
   }
 
-  /** Waits until every queued batch is evaluated and its alerts stored (tests, shutdown). */
+  /** Waits until the catch-up is done and every queued batch is evaluated and its alerts stored (tests, shutdown). */
   async idle(): Promise<void> {
+    await this.catchUpDone;
     while (this.draining || this.queue.length > 0) {
       this.kick();
       await this.draining;
     }
   }
 
+  /**
+   * Stops after the page or batch in progress. A catch-up still running is cut short: the snapshot
+   * then covers what it evaluated, and the next start goes on from there (live batches held for
+   * after it are in the store too, after that point, so they are caught up then).
+   */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (!this.started) return;
+    if (this.catchUp) {
+      this.catchUp.stop();
+      await this.catchUpDone;
+      // held live events after the point reached are in the store and caught up next time; those
+      // before it were left out of the pages for the queue: evaluate them now
+      const last = this.lastId;
+      const behind = last === null ? [] : this.queue.flat().filter((e) => e.id <= last);
+      this.queue = [];
+      this.pending = 0;
+      await this.evaluate(behind);
+    }
     await this.idle();
     this.snapshot();
     this.started = false;

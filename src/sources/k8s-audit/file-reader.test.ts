@@ -86,3 +86,24 @@ describeWithSamples(TRACES, 'readAuditFile', () => {
     await expect(readAuditFile(join(tmp, 'nope.log'), () => {})).rejects.toThrow(/ENOENT/);
   });
 });
+
+describeWithSamples('falco-k8saudit-cloud/eks', 'readAuditFile, one-document files', () => {
+  it('reads an EKS CloudWatch export (pretty-printed JSON) and indexes errors by record', async () => {
+    const { batches, sum } = await collect(samplePath('falco-k8saudit-cloud/eks/eks_filterlogevents_response.CONSTRUCTED.json'));
+    expect(sum).toMatchObject({ format: 'eks', indexes: 'record', events: 5, errors: 1 });
+    expect(batches.flatMap((b) => b.errors).map((e) => e.index)).toEqual([5]);
+    expect(batches.flatMap((b) => b.events).every((e) => e.cluster === 'files')).toBe(true);
+  });
+
+  it('splits a pretty-printed EventList into batches, gzip too', async () => {
+    const item = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', verb: 'get', requestURI: '/api', user: { username: 'u' }, requestReceivedTimestamp: '2026-11-25T10:00:00Z', stageTimestamp: '2026-11-25T10:00:00Z' };
+    const items = Array.from({ length: 25 }, (_, i) => ({ ...item, auditID: `d-${i}` }));
+    const text = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [...items, { kind: 'Event' }] }, null, 2);
+    const path = join(tmp, 'list.json.gz');
+    writeFileSync(path, gzipSync(text));
+    const { batches, sum } = await collect(path, 10);
+    expect(batches.map((b) => b.events.length)).toEqual([10, 10, 5]);
+    expect(sum).toMatchObject({ format: 'eventlist', indexes: 'record', events: 25, errors: 1 });
+    expect(batches.flatMap((b) => b.errors).map((e) => e.index)).toEqual([25]);
+  });
+});

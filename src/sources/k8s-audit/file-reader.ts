@@ -1,17 +1,27 @@
 /**
- * `argus ingest --k8s-audit FILE...`: streams an audit log file (the apiserver log backend's
- * NDJSON, plain or gzip) line by line and hands decoded batches of at most `batchSize` events
- * to `onBatch`, awaiting it before reading on. Memory stays bounded by one batch plus one line.
- * Errors carry the 0-based line number as `index`. Rotation is a later concern.
+ * The one audit file reader of `argus ingest` and `argus detect`: hands decoded batches of at
+ * most `batchSize` events to `onBatch`, awaiting it before reading on. Plain or gzip. Two shapes:
+ * - one record per line (the apiserver log backend's NDJSON; a line may be an EventList or a GKE
+ *   LogEntry): streamed, memory bounded by one batch plus one line; errors are indexed by 0-based
+ *   line (`indexes: 'line'`);
+ * - one JSON document (an EventList, a JSON array, an EKS CloudWatch export or subscription
+ *   message, AKS diagnostic records, a GKE export), told apart by its first line not being a
+ *   whole record: read whole (at most MAX_DOCUMENT_BYTES) and decoded as the webhook decodes a
+ *   body; errors are indexed by record (`indexes: 'record'`, see docs/audit-mapping.md).
+ * Rotation is a later concern.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { Collector } from './collect.ts';
+import { ArgusError } from '../../core/index.ts';
+import { Collector, parseJson } from './collect.ts';
+import { decodeAuditPayload } from './decode.ts';
+import { classifyDocument } from './detect-format.ts';
 import { collectLine } from './eventlist.ts';
-import type { DecodeResult } from './types.ts';
+import { isGkeLogEntry } from './gke.ts';
+import type { DecodeResult, DetectedFormat } from './types.ts';
 
 export interface ReadAuditFileOptions {
   cluster?: string;
@@ -29,9 +39,23 @@ export interface ReadAuditFileSummary {
   skipped: number;
   redactions: number;
   batches: number;
+  /** `ndjson` when read line by line, else the document's detected shape (`eks`, `eventlist`...) */
+  format: DetectedFormat;
+  /** what error indexes count: lines of the file, or records of the document */
+  indexes: 'line' | 'record';
 }
 
 export const MAX_BATCH = 1000;
+/** largest file read as one JSON document (a record-per-line file has no such limit) */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** Is this first non-blank line a whole record of a record-per-line file? */
+function isRecordLine(line: string): boolean {
+  const p = parseJson(line);
+  if (!p.ok) return false;
+  const shape = classifyDocument(p.value);
+  return shape === 'event' || shape === 'eventlist' || isGkeLogEntry(p.value);
+}
 
 async function isGzip(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
@@ -44,7 +68,63 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** Reads one file; `.gz` (or gzip magic bytes) is decompressed on the fly. */
+/** A raw piece of an audit file: lines of a record-per-line file (from 0-based `first`), or the whole document. */
+export type AuditFilePart = { kind: 'lines'; first: number; lines: string[] } | { kind: 'document'; text: string };
+
+/**
+ * The raw side of the reader (for a client that sends the file on, as `argus ingest --server`):
+ * lines in groups of at most `maxLines` lines or ~`maxBytes`, or the one document.
+ * `.gz` (or gzip magic bytes) is decompressed on the fly.
+ */
+export async function* auditFileParts(path: string, maxLines = MAX_BATCH, maxBytes = 4 * 1024 * 1024): AsyncGenerator<AuditFilePart> {
+  const gz = path.endsWith('.gz') || (await isGzip(path));
+  const file = createReadStream(path);
+  const input: Readable = gz ? file.pipe(createGunzip()) : file;
+  if (gz) file.on('error', (e) => input.destroy(e));
+  let mode = 'unknown' as 'unknown' | 'lines' | 'document';
+  let group: string[] = [];
+  let first = 0;
+  let lineNo = 0;
+  let bytes = 0;
+  const take = (raw: string): AuditFilePart | undefined => {
+    const p = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (mode === 'unknown' && p.trim() !== '') mode = isRecordLine(p) ? 'lines' : 'document';
+    lineNo++;
+    bytes += p.length + 1;
+    if (mode === 'document' && bytes > MAX_DOCUMENT_BYTES) {
+      throw new ArgusError('BAD_REQUEST', `${path}: a JSON document larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB: split it, or convert it to one event per line`);
+    }
+    group.push(p);
+    if (mode !== 'lines' || (group.length < maxLines && bytes < maxBytes)) return undefined;
+    const out: AuditFilePart = { kind: 'lines', first, lines: group };
+    group = [];
+    first = lineNo;
+    bytes = 0;
+    return out;
+  };
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  try {
+    for await (const chunk of input) {
+      const text = partial + decoder.write(chunk as Buffer);
+      const parts = text.split('\n');
+      partial = parts.pop() ?? '';
+      for (const p of parts) {
+        const out = take(p);
+        if (out) yield out;
+      }
+    }
+    partial += decoder.end();
+    if (partial !== '') take(partial);
+    if (mode === 'document') yield { kind: 'document', text: group.join('\n') };
+    else if (group.length > 0) yield { kind: 'lines', first, lines: group };
+  } finally {
+    input.destroy();
+    file.destroy();
+  }
+}
+
+/** Reads and decodes one file (see the top of this file for the two shapes). */
 export async function readAuditFile(
   path: string,
   onBatch: (batch: DecodeResult) => void | Promise<void>,
@@ -56,11 +136,7 @@ export async function readAuditFile(
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
     ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
   };
-  const gz = path.endsWith('.gz') || (await isGzip(path));
-  const file = createReadStream(path);
-  const input: Readable = gz ? file.pipe(createGunzip()) : file;
-  if (gz) file.on('error', (e) => input.destroy(e));
-  const sum: ReadAuditFileSummary = { lines: 0, events: 0, errors: 0, skipped: 0, redactions: 0, batches: 0 };
+  const sum: ReadAuditFileSummary = { lines: 0, events: 0, errors: 0, skipped: 0, redactions: 0, batches: 0, format: 'ndjson', indexes: 'line' };
   let c = new Collector(ctx, 'ndjson');
   const flush = async (): Promise<void> => {
     const r = c.result;
@@ -70,12 +146,11 @@ export async function readAuditFile(
     sum.skipped += r.skipped.length;
     sum.redactions += r.redactions;
     sum.batches++;
-    c = new Collector(ctx, 'ndjson');
+    c = new Collector(ctx, sum.format);
     await onBatch(r);
   };
-  const line = async (text: string): Promise<void> => {
-    collectLine(c, text.endsWith('\r') ? text.slice(0, -1) : text, sum.lines++);
-    // a line holding an EventList may add several events at once; keep batches within the limit
+  /** moves events past `size` into the next batches (an EventList line or a document adds many at once) */
+  const spill = async (): Promise<void> => {
     while (c.result.events.length >= size) {
       const extra = c.result.events.splice(size);
       const at = c.result.positions.splice(size);
@@ -83,21 +158,23 @@ export async function readAuditFile(
       extra.forEach((e, i) => c.push(e, at[i]!, true));
     }
   };
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  try {
-    for await (const chunk of input) {
-      const text = partial + decoder.write(chunk as Buffer);
-      const parts = text.split('\n');
-      partial = parts.pop() ?? '';
-      for (const p of parts) await line(p);
+  for await (const part of auditFileParts(path, size)) {
+    if (part.kind === 'lines') {
+      for (let i = 0; i < part.lines.length; i++) {
+        collectLine(c, part.lines[i]!, part.first + i);
+        await spill();
+      }
+      sum.lines = part.first + part.lines.length;
+      continue;
     }
-    partial += decoder.end();
-    if (partial !== '') await line(partial);
-    await flush();
-  } finally {
-    input.destroy();
-    file.destroy();
+    sum.lines = part.text.split('\n').length;
+    const r = decodeAuditPayload(part.text, ctx);
+    sum.format = r.format;
+    sum.indexes = r.format === 'ndjson' ? 'line' : 'record';
+    c = new Collector(ctx, r.format);
+    Object.assign(c.result, r);
+    await spill();
   }
+  await flush();
   return sum;
 }

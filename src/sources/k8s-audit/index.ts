@@ -8,8 +8,8 @@ export { auditEventToLogEvent, auditMessage, auditSeverity } from './normalize.t
 export type { NormalizeContext } from './normalize.ts';
 export { redactAuditEvent, redactJson, redactText, redactedMarker, SENSITIVE_KEYS } from './redact.ts';
 export type { Redacted } from './redact.ts';
-export { readAuditFile, MAX_BATCH } from './file-reader.ts';
-export type { ReadAuditFileOptions, ReadAuditFileSummary } from './file-reader.ts';
+export { auditFileParts, readAuditFile, MAX_BATCH, MAX_DOCUMENT_BYTES } from './file-reader.ts';
+export type { AuditFilePart, ReadAuditFileOptions, ReadAuditFileSummary } from './file-reader.ts';
 export { checkAuditEvent, AUDIT_API_VERSIONS, NOT_AUDIT } from './validate.ts';
 export { isValidJsonLog, aksClusterFromResourceId } from './aks.ts';
 export { eksClusterFromLogGroup } from './eks.ts';

@@ -47,6 +47,15 @@ describe('decodeGenericEvents', () => {
     expect(r.errors[0]!.message).toMatch(/not valid JSON/);
   });
 
+  it('reads one pretty-printed object as one event, and NDJSON line by line', () => {
+    const one = decodeGenericEvents('{\n  "message": "pretty",\n  "namespace": "web"\n}\n', 1000);
+    expect(one.errors).toEqual([]);
+    expect(one.events).toMatchObject([{ message: 'pretty', namespace: 'web' }]);
+    const nd = decodeGenericEvents('{"message":"a"}\n{"message":"b"}\n{"message":', 1000);
+    expect(nd.events.map((e) => e.message)).toEqual(['a', 'b']);
+    expect(nd.errors).toMatchObject([{ index: 2 }]);
+  });
+
   it('defaults ts to now and source to generic', () => {
     const r = decodeGenericEvents('{"msg":"hello"}', NOW);
     expect(r.events[0]).toMatchObject({ ts: NOW, source: 'generic', message: 'hello' });

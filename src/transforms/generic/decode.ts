@@ -231,6 +231,19 @@ export function decodeGenericEvents(body: string, now: number = Date.now(), opts
     (arr as unknown[]).forEach((v, i) => validateOne(v, i, now, out, maxDepth));
     return out;
   }
+  // one pretty-printed object spans lines: read it whole (NDJSON fails here at the end of its first line)
+  if (text.startsWith('{') && text.includes('\n')) {
+    let one: unknown;
+    try {
+      one = JSON.parse(text);
+    } catch {
+      one = undefined;
+    }
+    if (one !== undefined) {
+      validateOne(one, 0, now, out, maxDepth);
+      return out;
+    }
+  }
   const lines = text.split('\n');
   let index = 0;
   for (const line of lines) {
