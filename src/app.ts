@@ -1,12 +1,14 @@
 /**
- * Composition root: config -> logger -> store -> pipeline -> HTTP. Nothing else wires components.
+ * Composition root: config -> logger -> store -> pipeline (ingest, fan-out to detection and the
+ * live tail, alert write-back) -> HTTP. Nothing else wires components: every entry point (server,
+ * `argus ingest --data`, the demo, tests) builds this app and goes through its pipeline.
  */
 import { pino, destination } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { IngestOrigin, IngestReceiver, LogEventInput, ServerConfig, TlsConfig } from './core/index.ts';
-import { ArgusError, claimEvents, finalizeEvent, parseConfig, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
+import { ArgusError, DEFAULT_TRUSTED_REGISTRIES, parseConfig, parseDuration, provenancePolicy, serverConfigSchema, splitHostPort } from './core/index.ts';
 import type { Store } from './store/index.ts';
 import { createEmbeddedStore } from './store/embedded/index.ts';
 import { QueryGate, buildServer, createMetrics, GENERIC_RECEIVER, K8S_AUDIT_RECEIVER, makeK8sAuditRoutes } from './api/index.ts';
@@ -14,8 +16,10 @@ import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
 import { ALERT_OWNERSHIP, alertPriority } from './detect/index.ts';
 import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
-import { builtinRuleFiles } from './detect/pack/index.ts';
-import { DetectionService, readRulePaths } from './detect/service/index.ts';
+import { isDefaultRegistries } from './detect/pack/index.ts';
+import { DetectionService, detectionRuleFiles } from './detect/service/index.ts';
+import { createPipeline } from './pipeline/index.ts';
+import type { Pipeline } from './pipeline/index.ts';
 
 /** `argus ingest --data`: audit files loaded by the operator, in the audit receivers' namespace */
 export const CLI_INGEST_RECEIVER: IngestReceiver = { name: 'cli-ingest', owns: K8S_AUDIT_OWNERSHIP };
@@ -43,11 +47,17 @@ export interface App {
   metrics: Metrics;
   http: FastifyInstance;
   detection: DetectionService;
-  /** apply the origin's ownership, finalize, store durably, then run what sits on the stream */
+  pipeline: Pipeline;
+  /** the pipeline's ingest: ownership, finalize, store durably, then fan out to what sits on the stream */
   ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
-  /** open the store (replays the WAL) and listen; returns the base URL */
+  /**
+   * open the pipeline without listening: the store (replays the WAL) and detection (catches up in
+   * the background); `argus ingest --data` and in-process tests use it; safe to call once
+   */
+  open(): Promise<void>;
+  /** open, then listen; returns the base URL */
   start(): Promise<string>;
-  /** stop listening and close the store; safe twice */
+  /** stop listening, end detection and alert writes, close the store; safe twice and without start */
   stop(): Promise<void>;
 }
 
@@ -104,31 +114,24 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
 
   const provenance = provenancePolicy(INGEST_RECEIVERS);
 
-  async function ingest(inputs: LogEventInput[], origin: IngestOrigin): Promise<IngestResult> {
-    const claimed = claimEvents(provenance, origin, inputs);
-    const rejected = claimed.rejected;
-    if (rejected.length > 0) metrics.rejected.inc({ reason: 'FORBIDDEN_SOURCE' }, rejected.length);
-    if (claimed.events.length === 0) return { accepted: 0, duplicates: 0, stored: [], rejected };
-    const now = Date.now();
-    const events = claimed.events.map((e) => finalizeEvent(e, now));
-    const r = await store.append(events);
-    if (r.duplicates > 0) metrics.duplicates.inc(r.duplicates);
-    const bySource = new Map<string, number>();
-    for (const e of r.stored) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
-    for (const [source, n] of bySource) metrics.ingested.inc({ source }, n);
-    if (r.rejected === undefined || r.rejected.length === 0) return { ...r, rejected };
-    // the store's own refusals (its second line of defence), at their positions in `inputs`
-    metrics.rejected.inc({ reason: 'BAD_EVENT' }, r.rejected.length);
-    const refused = r.rejected.map((x) => ({ position: claimed.positions[x.index]!, ...(x.field ? { field: x.field } : {}), message: x.message }));
-    return { ...r, rejected: [...rejected, ...refused].sort((a, b) => a.position - b.position) };
-  }
+  const pipeline = createPipeline({
+    store,
+    provenance,
+    metrics,
+    logger,
+    queue: { maxEvents: config.pipeline.consumerQueueEvents, maxBytes: config.pipeline.consumerQueueBytes },
+    alertOrigin: DETECTION,
+    alertRetry: { attempts: config.pipeline.alertWriteAttempts, baseDelayMs: 100, maxDelayMs: parseDuration(config.pipeline.alertWriteMaxDelay, 'pipeline.alertWriteMaxDelay') },
+  });
+  const ingest = pipeline.ingest;
+  let disconnectDetection: (() => void) | undefined;
 
   const detection = new DetectionService({
     store,
     logger,
     dataDir: config.data,
-    ruleFiles: () => [...(config.detection.builtin ? builtinRuleFiles() : []), ...readRulePaths(config.detection.rules)],
-    storeAlerts: (events) => ingest(events, DETECTION),
+    ruleFiles: () => detectionRuleFiles(config.detection),
+    storeAlerts: (events) => pipeline.writeAlerts(events),
     onAlerts: (alerts) => {
       for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: alertPriority(a) });
       opts.onAlerts?.(alerts);
@@ -151,6 +154,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     metrics,
     logger,
     ingest,
+    subscribe: (name, onBatch) => pipeline.connect({ name, accept: onBatch }),
     bodyLimit: config.bodyLimit,
     maxDepth: config.limits.maxDepth,
     http: config.http,
@@ -164,6 +168,18 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ...(config.tls ? { tls: readTls(config.tls) } : {}),
   }, [makeK8sAuditRoutes(config.k8sAudit)]);
 
+  let opened = false;
+  async function open(): Promise<void> {
+    if (opened) throw new ArgusError('INTERNAL', 'The app can only be opened once');
+    opened = true;
+    await store.start();
+    // connected before detection starts, so it holds the live batches while it catches up on a
+    // backlog in the background; ingest is served from here on
+    disconnectDetection = pipeline.connect(detection);
+    await detection.start();
+    ready = true;
+  }
+
   return {
     config,
     logger,
@@ -171,15 +187,20 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     metrics,
     http,
     detection,
+    pipeline,
     ingest,
+    open,
     async start() {
-      await store.start();
-      // ingest is served from here on: detection catches up on a backlog in the background
-      await detection.start();
-      ready = true;
+      await open();
       const { host, port } = splitHostPort(config.listen);
       const url = await http.listen({ host, port });
       logger.info({ url, data: config.data }, 'Argus is listening');
+      if (isDefaultRegistries(config.detection.trustedRegistries, DEFAULT_TRUSTED_REGISTRIES)) {
+        logger.warn(
+          { trustedRegistries: config.detection.trustedRegistries },
+          'Images are trusted only from the default registries; set detection.trustedRegistries to the registries you use (docs/rules.md)',
+        );
+      }
       return url;
     },
     async stop() {
@@ -190,7 +211,10 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
       // live tails end in the tail route's preClose hook, other connections get a short grace
       queries.abortAll();
       await closeHttp(http);
+      if (!opened) return;
       await detection.stop();
+      disconnectDetection?.();
+      await pipeline.stop();
       await store.stop();
     },
   };

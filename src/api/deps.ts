@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HttpConfig, IngestOrigin, IngestRejection, LogEventInput, TailConfig } from '../core/index.ts';
+import type { HttpConfig, IngestOrigin, IngestRejection, LogEvent, LogEventInput, TailConfig } from '../core/index.ts';
 import type { DetectionStats } from '../detect/service/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
@@ -21,8 +21,8 @@ export interface ApiDeps {
   metrics: Metrics;
   logger: Logger;
   /**
-   * apply the origin's ownership (core/provenance.ts), finalize, make durable, hand to detection;
-   * resolves after the batch is durable
+   * the pipeline's ingest: apply the origin's ownership (core/provenance.ts), finalize, make
+   * durable, fan out to detection and the live tail; resolves after the batch is durable
    */
   ingest(events: LogEventInput[], origin: IngestOrigin): Promise<IngestResult>;
   bodyLimit: number;
@@ -32,6 +32,11 @@ export interface ApiDeps {
   http: HttpConfig;
   /** live-tail limits (tail-hub.ts) */
   tail: TailConfig;
+  /**
+   * connects a consumer of durable batches (the live tail) to the pipeline, bounded and counted
+   * per consumer name; returns its removal
+   */
+  subscribe(name: string, onBatch: (events: LogEvent[]) => void): () => void;
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */

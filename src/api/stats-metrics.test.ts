@@ -15,6 +15,7 @@ function storeStats(over: Partial<StoreStats> = {}): StoreStats {
 function detectionStats(over: Partial<DetectionStats> = {}): DetectionStats {
   return {
     watermark: null, maxEventTs: null, pending: 21, lateDropped: 22, evictions: 23, alerts: 24, suppressed: 25,
+    lateAccepted: 0, forcedApplied: 33, stageRepeats: 0, requests: 0, requestEvictions: 34, sources: 1,
     rules: { a: { keys: 26, evictions: 20 }, b: { keys: 0, evictions: 3 } },
     rulesLoaded: 27, pendingEvents: 28, droppedEvents: 29, replayedEvents: 30, failedAlertWrites: 31, failedAlertConsumers: 32, ...over,
   };
@@ -68,6 +69,8 @@ describe('registerStatsMetrics', () => {
       argus_detection_dropped_events_total: 29,
       argus_detection_alert_write_failures_total: 31,
       argus_detection_alert_consumer_failures_total: 32,
+      argus_detection_forced_hits_total: 33,
+      argus_detection_evicted_requests_total: 34,
     };
     for (const [series, v] of Object.entries(expected)) expect([series, value(text, series)]).toEqual([series, v]);
 

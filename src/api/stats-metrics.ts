@@ -126,6 +126,8 @@ const DETECTION_COUNTERS: Def<DetectionStats>[] = [
     read: (s) => s.lateDropped,
   },
   { name: 'argus_detection_evicted_keys_total', help: 'Window and dedupe keys evicted at detection.maxKeysPerRule, all rules (per rule: argus_detection_rule_evicted_keys_total)', read: (s) => s.evictions },
+  { name: 'argus_detection_forced_hits_total', help: 'Rule matches applied before the watermark reached them because the pending bound was reached', read: (s) => s.forcedApplied },
+  { name: 'argus_detection_evicted_requests_total', help: 'Requests forgotten by their bound (a later stage of one may alert again)', read: (s) => s.requestEvictions },
   { name: 'argus_detection_alerts_suppressed_total', help: 'Alerts suppressed by a rule\'s dedupe', read: (s) => s.suppressed },
   { name: 'argus_detection_alert_write_failures_total', help: 'Alerts whose write to the store failed (logged, not stored)', read: (s) => s.failedAlertWrites },
   { name: 'argus_detection_alert_consumer_failures_total', help: 'Alert batches that made the alert consumer throw', read: (s) => s.failedAlertConsumers },

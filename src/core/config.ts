@@ -68,6 +68,9 @@ export const auditWebhookConfigSchema = z
   })
   .strict();
 
+/** `detection.trustedRegistries` when the config does not set it (the startup log says so). */
+export const DEFAULT_TRUSTED_REGISTRIES: readonly string[] = ['registry.k8s.io', 'docker.io/library'];
+
 export const detectionConfigSchema = z
   .object({
     /** load the built-in K05 pack (docs/rules.md) */
@@ -84,6 +87,21 @@ export const detectionConfigSchema = z
     catchupPageEvents: z.number().int().positive().max(1_000_000).default(10_000),
     /** snapshot detection state after this many events evaluated, besides every 10 s (bounds the next catch-up) */
     snapshotEvents: z.number().int().positive().default(100_000),
+    /**
+     * registries images may come from: a host (`registry.corp.example`, `localhost:5000`) or a
+     * host and path (`docker.io/library`, `ghcr.io/my-org`), matched on the host and on whole path
+     * components after short-name normalisation (`nginx` is docker.io/library/nginx); it becomes
+     * the pack's list `argus_trusted_registries`. The default trusts no registry where anyone can
+     * publish, only Kubernetes' own and Docker Hub's official images: set your own
+     */
+    trustedRegistries: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((r) => !/[\s@]|:\/\//.test(r), 'a registry is host[:port][/path], without a scheme, spaces or a digest'),
+      )
+      .default([...DEFAULT_TRUSTED_REGISTRIES]),
   })
   .strict();
 
@@ -178,6 +196,23 @@ export const tailConfigSchema = z
   })
   .strict();
 
+export const pipelineConfigSchema = z
+  .object({
+    /**
+     * per consumer of the stream (detection, live tail): durable events handed to it and not yet
+     * done; a batch past it is dropped for that consumer alone and counted
+     * (argus_pipeline_dropped_events_total{consumer}); ingest never waits for a consumer
+     */
+    consumerQueueEvents: z.number().int().positive().default(1_000_000),
+    /** the same bound in approximate bytes (message + raw + 256 per event) */
+    consumerQueueBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /** tries to store a batch of alerts when the store answers a retryable error (OVERLOADED, I/O), the first included */
+    alertWriteAttempts: z.number().int().min(1).max(100).default(8),
+    /** longest wait between two tries (the first is 100 ms, doubled each time) */
+    alertWriteMaxDelay: z.string().default('5s'),
+  })
+  .strict();
+
 export const serverConfigSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:7400'),
@@ -190,6 +225,8 @@ export const serverConfigSchema = z
     store: storeConfigSchema.default({}),
     k8sAudit: auditWebhookConfigSchema.default({}),
     detection: detectionConfigSchema.default({}),
+    /** the flow from ingest to what runs on the stream (src/pipeline) */
+    pipeline: pipelineConfigSchema.default({}),
     /** per-event limits applied by every ingest decoder */
     limits: limitsConfigSchema.default({}),
     /** query deadline, concurrency and answer size */
@@ -211,6 +248,7 @@ export type TlsConfig = z.infer<typeof tlsConfigSchema>;
 export type QueryConfig = z.infer<typeof queryConfigSchema>;
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 export type TailConfig = z.infer<typeof tailConfigSchema>;
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type AuditWebhookConfig = z.infer<typeof auditWebhookConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'BAD_RULE'
   | 'STORE_CLOSED'
   | 'STORE_IO'
+  | 'DATA_DIR_LOCKED'
   | 'OVERLOADED'
   | 'QUERY_TIMEOUT'
   | 'QUERY_CANCELLED'
@@ -37,6 +38,8 @@ const STATUS: Record<ErrorCode, number> = {
   BAD_RULE: 400,
   STORE_CLOSED: 503,
   STORE_IO: 500,
+  /** another process owns the data directory (its LOCK file), or this store lost it: it refuses writes */
+  DATA_DIR_LOCKED: 503,
   OVERLOADED: 503,
   /** the query ran past its deadline and was stopped (Prometheus answers a query timeout with 503 too) */
   QUERY_TIMEOUT: 503,

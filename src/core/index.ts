@@ -14,11 +14,13 @@ export {
   auditWebhookConfigSchema,
   tlsConfigSchema,
   detectionConfigSchema,
+  DEFAULT_TRUSTED_REGISTRIES,
   limitsConfigSchema,
   queryConfigSchema,
+  pipelineConfigSchema,
   splitHostPort,
 } from './config.ts';
-export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig } from './config.ts';
+export type { ServerConfig, StoreConfig, RetentionConfig, AuditWebhookConfig, TlsConfig, DetectionConfig, LimitsConfig, QueryConfig, HttpConfig, TailConfig, PipelineConfig } from './config.ts';
 export { claimEvents, ingestLabel, provenancePolicy } from './provenance.ts';
 export type { IngestOrigin, IngestReceiver, IngestRejection, ProvenancePolicy, SourceOwnership } from './provenance.ts';
 export { fieldName } from './query-plan.ts';

@@ -30,6 +30,11 @@ export interface Alert {
   author?: string;
   /** dedupe: how many repeats of this alert the window suppressed */
   suppressed?: number;
+  /**
+   * absence: the last event seen from the key before it went silent. It is not evidence of the
+   * alert (the alert is about what did NOT come), so `auditIds`/`eventIds` of an absence alert are empty.
+   */
+  lastSeen?: { ts: number; eventId: string; auditId?: string };
 }
 
 const COPY = ['cluster', 'node', 'namespace', 'pod', 'container', 'user', 'objectNamespace'] as const;
@@ -96,6 +101,7 @@ export function alertToLogEvent(a: Alert): LogEventInput {
   };
   if (a.author !== undefined) attrs['author'] = a.author;
   if (a.suppressed !== undefined) attrs['suppressed'] = a.suppressed;
+  if (a.lastSeen !== undefined) attrs['lastSeen'] = a.lastSeen;
   const ev: LogEventInput = {
     ts: a.lastTs,
     source: 'alert',

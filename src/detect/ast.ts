@@ -17,7 +17,7 @@ export interface FieldRef extends Pos {
   arg?: string;
 }
 
-/** tolower(f), toupper(f), b64(f), basename(f), len(f), val(f) */
+/** tolower(f), toupper(f), b64(f), basename(f), len(f), val(f); Argus: ip_class(f), image_repo(f) */
 export interface TransformRef extends Pos {
   kind: 'transform';
   fn: string;
@@ -97,10 +97,13 @@ export const STR_OPS = [
   'regex',
 ] as const;
 export const NUM_OPS = ['<=', '<', '>=', '>'] as const;
-export const LIST_OPS = ['intersects', 'in', 'pmatch'] as const;
+/** longest first: the lexer takes the first operator that is a prefix of the text */
+export const LIST_OPS = ['intersects_cidr', 'intersects', 'in_cidr', 'in', 'pmatch', 'registry_in'] as const;
+/** list operators true only when every value of a list field matches (like `in`) */
+export const EVERY_OPS: readonly string[] = ['in', 'in_cidr', 'registry_in'];
 export const UNARY_OPS = ['exists'] as const;
 export const MODIFIERS = ['oneof', 'anyof', 'allof'] as const;
-export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len'] as const;
+export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len', 'ip_class', 'image_repo'] as const;
 
 /** Every comparison operator name (without modifiers). */
 export const ALL_OPS: readonly string[] = [...UNARY_OPS, ...NUM_OPS, ...STR_OPS, ...LIST_OPS];

@@ -9,6 +9,8 @@ import type { FieldCache } from './field-cache.ts';
 import type { ValueType } from './fields-argus.ts';
 import { lookupField } from './fields.ts';
 import type { FieldValue } from './json-values.ts';
+import { normalizeImage } from './image-ref.ts';
+import { ipClass } from './ip.ts';
 import { isNumeric, scalarPredicate, valuePredicate } from './operators.ts';
 import type { Location } from './source-text.ts';
 import { badRuleAt } from './source-text.ts';
@@ -60,6 +62,10 @@ export function compileField(f: FieldOperand, ctx: CompileContext): CompiledFiel
       return mapStr((s) => Buffer.from(s, 'base64').toString('utf8'));
     case 'basename':
       return mapStr((s) => (s.endsWith('/') ? '' : s.slice(s.lastIndexOf('/') + 1)));
+    case 'ip_class':
+      return mapStr(ipClass);
+    case 'image_repo':
+      return mapStr(normalizeImage);
     case 'len':
       return {
         isList: false,

@@ -14,6 +14,7 @@ import { asString, getKey, getPath, listValue, stringsSkipMissing } from './json
 import type { Json } from './fields-k8s-spec.ts';
 import { containerFields, containerValues, cpath, images, indexed, list, recursive, repositories, str } from './fields-k8s-spec.ts';
 import type { ArgKind, AuditFieldDef } from './fields-k8s-spec.ts';
+import { PODSPEC_FIELDS } from './fields-podspec.ts';
 
 export type { ArgKind, AuditFieldDef };
 
@@ -167,4 +168,5 @@ export const AUDIT_FIELDS: Record<string, AuditFieldDef> = {
   ...containerFields('containers'),
   ...containerFields('initContainers'),
   ...containerFields('ephemeralContainers'),
+  ...PODSPEC_FIELDS,
 };

@@ -5,10 +5,16 @@
  * Multi-valued fields (lists): `in` = every value in the set, `intersects` = some value in the
  * set, `exists` = non-empty; any other operator is true when some value satisfies it, and `!=`
  * when no value equals (libsinsp rejects these on lists; Argus accepts them).
+ * Argus operators: `in_cidr (nets)` every value is an address in one of the networks,
+ * `intersects_cidr (nets)` some value is; `registry_in (registries)` every value is an image
+ * under one of the registries (./image-ref.ts). Their right-hand sides are parsed once here.
  */
 import type { CmpMod } from './ast.ts';
 import type { ValueType } from './fields-argus.ts';
+import { EVERY_OPS } from './ast.ts';
 import { makePathMatcher } from './glob.ts';
+import { registrySet } from './image-ref.ts';
+import { cidrSet } from './ip.ts';
 import { globMatcher } from '../core/index.ts';
 import type { FieldValue } from './json-values.ts';
 
@@ -134,6 +140,14 @@ export function scalarPredicate(op: string, mod: CmpMod | undefined, rhs: readon
     };
   }
   if (op === 'in' || op === 'intersects') return setPred(rhs, type);
+  if (op === 'in_cidr' || op === 'intersects_cidr') {
+    const inside = cidrSet(rhs);
+    return (v) => inside(String(v));
+  }
+  if (op === 'registry_in') {
+    const under = registrySet(rhs);
+    return (v) => under(String(v));
+  }
   if (op === 'pmatch') {
     const m = makePathMatcher(rhs);
     return (v) => m(String(v));
@@ -143,7 +157,7 @@ export function scalarPredicate(op: string, mod: CmpMod | undefined, rhs: readon
 
 /** Applies list/missing semantics around a scalar predicate. */
 export function valuePredicate(op: string, pred: ScalarPred): (v: FieldValue) => boolean {
-  if (op === 'in') {
+  if (EVERY_OPS.includes(op)) {
     return (v) => {
       if (v === undefined) return false;
       if (typeof v === 'object') {

@@ -196,3 +196,16 @@ describeWithSamples('k8s-docs/audit-policy.yaml', 'the example policy of the Kub
     expect(matchingRule(p, attrs as RequestAttributes)).toBe(rule);
   });
 });
+
+describe('group "*" matches every API group (kubernetes/kubernetes#135262)', () => {
+  const p: Policy = { rules: [{ level: 'None', resources: [{ group: '*', resources: ['*/status'] }] }, { level: 'Metadata' }], omitStages: [], omitManagedFields: false };
+  it.each([
+    ['core', '', 'None'],
+    ['apps', 'apps', 'None'],
+    ['a CRD group', 'example.com', 'None'],
+  ] as const)('%s', (_n, apiGroup, level) => {
+    const attrs: RequestAttributes = { user: 'u', verb: 'update', resourceRequest: true, apiGroup, resource: 'deployments', subresource: 'status', namespace: 'ns' };
+    expect(evaluatePolicy(p, attrs).level).toBe(level);
+    expect(evaluatePolicy(p, { ...attrs, subresource: '' }).level).toBe('Metadata');
+  });
+});

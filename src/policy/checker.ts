@@ -50,7 +50,8 @@ function ruleMatchesResource(rule: PolicyRule, attrs: RequestAttributes): boolea
   const subresource = attrs.subresource ?? '';
   const name = attrs.name ?? '';
   for (const gr of rule.resources ?? []) {
-    if ((gr.group ?? '') !== apiGroup) continue;
+    // "*" matches every API group (kube-apiserver since kubernetes/kubernetes#135262)
+    if (gr.group !== '*' && (gr.group ?? '') !== apiGroup) continue;
     if (!nonEmpty(gr.resources)) return true;
     if (nonEmpty(gr.resourceNames) && !has(gr.resourceNames, name)) continue;
     for (const pattern of gr.resources ?? []) {

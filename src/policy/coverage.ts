@@ -35,7 +35,8 @@ function groupResourcesCover(a: readonly GroupResources[], b: readonly GroupReso
   if (a.length === 0) return true;
   if (b.length === 0) return false;
   return b.every((gb) => {
-    const sameGroup = a.filter((ga) => (ga.group ?? '') === (gb.group ?? ''));
+    // a's "*" (every API group) covers any group of b; b's "*" only a's "*"
+    const sameGroup = a.filter((ga) => ga.group === '*' || (ga.group ?? '') === (gb.group ?? ''));
     if (sameGroup.some((ga) => (ga.resources ?? []).length === 0)) return true;
     const bRes = gb.resources ?? [];
     if (bRes.length === 0) {

@@ -12,6 +12,8 @@ import type { Finding, Policy } from './types.ts';
 export interface ParsedPolicy {
   /** undefined when the text is not a usable policy (see findings) */
   policy: Policy | undefined;
+  /** the policy as far as it could be read despite validation errors (undefined: not even that) */
+  draft?: Policy;
   findings: Finding[];
   lineOf: LineLocator;
 }
@@ -55,7 +57,7 @@ export function parsePolicy(text: string): ParsedPolicy {
   }
   if (findings.length > 0) return { policy: undefined, findings, lineOf };
   const r = validatePolicyObject(doc.toJS({ maxAliasCount: 100 }) as unknown, lineOf);
-  return { policy: r.policy, findings: [...findings, ...r.findings], lineOf };
+  return { policy: r.policy, ...(r.draft ? { draft: r.draft } : {}), findings: [...findings, ...r.findings], lineOf };
 }
 
 function lineAt(lc: LineCounter, offset: number): number {

@@ -109,3 +109,16 @@ describe('loadPolicy', () => {
     }
   });
 });
+
+describe('following kube-apiserver HEAD', () => {
+  it('group "*" (every API group, kubernetes/kubernetes#135262) is valid; other bad groups are not', () => {
+    expect(errors(`${HEAD}- level: None\n  resources:\n  - group: "*"\n    resources: ["*/status"]\n`)).toEqual([]);
+    expect(errors(`${HEAD}- level: None\n  resources:\n  - group: "*.k8s.io"\n`)).toEqual([['bad-group', 6]]);
+  });
+
+  it('a policy with errors still gives a draft to simulate (bad parts match nothing)', () => {
+    const r = parsePolicy(`${HEAD}- level: Metadata\n  resources:\n  - group: "apps/v1"\n- level: Request\n`);
+    expect(r.policy).toBeUndefined();
+    expect(r.draft?.rules.map((x) => x.level)).toEqual(['Metadata', 'Request']);
+  });
+});

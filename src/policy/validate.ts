@@ -119,7 +119,8 @@ function groupResources(ctx: Ctx, v: unknown, path: Path): GroupResources[] {
       if (typeof item.group !== 'string') ctx.error([...p, 'group'], 'bad-type', 'must be a string');
       else group = item.group;
     }
-    if (group !== '' && (group.length > 253 || !DNS_SUBDOMAIN.test(group))) {
+    // "*" matches every API group (kube-apiserver since kubernetes/kubernetes#135262)
+    if (group !== '' && group !== '*' && (group.length > 253 || !DNS_SUBDOMAIN.test(group))) {
       const why = group.includes('/') ? ' (give the group without its version, e.g. "rbac.authorization.k8s.io")' : '';
       ctx.error([...p, 'group'], 'bad-group', `Invalid value "${group}": a group must be a lowercase DNS subdomain${why}`);
     }
@@ -179,8 +180,12 @@ function rule(ctx: Ctx, v: unknown, path: Path): PolicyRule | undefined {
   return r;
 }
 
-/** Validates a decoded policy; `policy` is undefined when any error was found. */
-export function validatePolicyObject(obj: unknown, lineOf: LineLocator): { policy: Policy | undefined; findings: Finding[] } {
+/**
+ * Validates a decoded policy; `policy` is undefined when any error was found. `draft` is the policy
+ * as far as it could be read even with errors (bad parts left out or matching nothing), for
+ * `policy simulate` to show what a broken policy would do; undefined when it is not a mapping.
+ */
+export function validatePolicyObject(obj: unknown, lineOf: LineLocator): { policy: Policy | undefined; draft?: Policy; findings: Finding[] } {
   const ctx = new Ctx(lineOf);
   if (!isObject(obj)) {
     ctx.error([], 'bad-type', 'an audit policy must be a YAML mapping (apiVersion: audit.k8s.io/v1, kind: Policy, rules: [...])');
@@ -213,5 +218,5 @@ export function validatePolicyObject(obj: unknown, lineOf: LineLocator): { polic
   };
   const hasErrors = ctx.findings.some((f) => f.severity === 'error');
   ctx.findings.sort((a, b) => a.line - b.line);
-  return { policy: hasErrors ? undefined : policy, findings: ctx.findings };
+  return { policy: hasErrors ? undefined : policy, draft: policy, findings: ctx.findings };
 }

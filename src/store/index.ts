@@ -8,7 +8,7 @@ export type {
   StoreStats,
   RetentionReport,
   CompactionReport,
-  StoreListener,
+  StoreHealth,
 } from './types.ts';
 export { createEmbeddedStore } from './embedded/index.ts';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './embedded/index.ts';

@@ -1,7 +1,8 @@
 /**
  * The Store seam. The embedded store (WAL + DuckDB tail + Parquet segments) implements it today;
  * a ClickHouse store must be able to implement it unchanged, so nothing here assumes one
- * process owns the data (no in-process handles leak through this interface).
+ * process owns the data (no in-process handles leak through this interface). The Store only stores:
+ * it has no listeners; what runs on the stream is fed by the pipeline (src/pipeline), after append.
  */
 import type { LogEvent, QueryPlan } from '../core/index.ts';
 
@@ -130,11 +131,22 @@ export interface CompactionReport {
   created: number;
 }
 
-export type StoreListener = (events: LogEvent[]) => void;
+/** Whether the store can take writes now (`Store.health`). */
+export interface StoreHealth {
+  writable: boolean;
+  /** why not, one sentence (absent when writable) */
+  reason?: string;
+}
 
 export interface Store {
   /** open files, replay the WAL; safe to call once */
   start(): Promise<void>;
+  /**
+   * Whether an append can succeed now, and why not (stopped, lost its claim on the data, last
+   * durable write failed). Cheap and synchronous: /readyz calls it on every probe, so a backend
+   * keeps it as state updated by its own periodic checks, never I/O per call.
+   */
+  health(): StoreHealth;
   /**
    * Make a batch durable (fsynced WAL); resolves only then. Every later `query` sees it
    * (read-your-writes), even if the store makes it queryable in the background.
@@ -143,8 +155,6 @@ export interface Store {
   query(q: StoreQuery): Promise<QueryResult>;
   /** resolves once every event acknowledged before the call is queryable (benches, tests) */
   settled(): Promise<void>;
-  /** called with each batch after it is durable (live tail, detection) */
-  subscribe(listener: StoreListener): () => void;
   stats(): Promise<StoreStats>;
   /** write the tail into segments now */
   flush(): Promise<void>;

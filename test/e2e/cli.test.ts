@@ -74,15 +74,18 @@ describe('argus CLI', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, rejected: 0 });
     expect(JSON.parse(r.stdout).accepted).toBeGreaterThan(0);
-    // provenance: written by the offline loader
+    // provenance: written by the offline loader, and detection ran on it as in the server
     const app = createApp({ data: join(dir, 'offline') }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
-    await app.store.start();
+    await app.open();
     try {
+      await app.detection.idle();
       const q = await app.http.inject({ method: 'GET', url: `/api/v1/query?q=${encodeURIComponent('* | stats count() by ingest')}` });
-      expect((q.json() as { rows: unknown[][] }).rows).toEqual([['cli-ingest', JSON.parse(r.stdout).accepted]]);
+      const rows = (q.json() as { rows: unknown[][] }).rows;
+      expect(rows).toContainEqual(['cli-ingest', JSON.parse(r.stdout).accepted]);
+      // the server's pipeline ran: detection on the stream stored its alerts (ingest: detection)
+      expect(rows.map((row) => row[0]).sort()).toEqual(['cli-ingest', 'detection']);
     } finally {
-      await app.http.close();
-      await app.store.stop();
+      await app.stop();
     }
   });
 

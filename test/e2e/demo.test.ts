@@ -73,7 +73,7 @@ it('--write-audit makes the audit file the README feeds to detect and ingest', a
   await run(process.execPath, [ARGUS, 'demo', '--write-audit', file, '--duration', '20s', '--seed', '7'], { cwd: ROOT });
   const r = await run(process.execPath, [ARGUS, 'detect', '--input', file], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { priority: string; rule: string });
-  expect(r.stderr).toMatch(/events \(k8s-audit\/ndjson\), 0 undecodable/);
+  expect(r.stderr).toMatch(/events \(k8s-audit\/ndjson\), 0 duplicates skipped, 0 undecodable/);
   expect(alerts.map((a) => a.rule)).toContain('Argus K8s Cluster-wide Secret Listing');
   expect(alerts.find((a) => a.rule === 'Argus K8s Cluster-wide Secret Listing')!.priority).toBe('CRITICAL');
 }, 60_000);

@@ -24,14 +24,13 @@ function makeApp(dir: string, extra: Record<string, unknown> = {}): App {
 
 async function open(dir: string, extra: Record<string, unknown> = {}): Promise<App> {
   const app = makeApp(dir, extra);
-  await app.store.start();
+  await app.open();
   await app.http.ready();
   return app;
 }
 
 async function close(app: App): Promise<void> {
-  await app.http.close();
-  await app.store.stop();
+  await app.stop();
 }
 
 function fixtureEvents(): { file: string; ev: Record<string, any> }[] {

@@ -212,13 +212,12 @@ describe('argus ingest --k8s-audit FILE --data (offline path, same decoder)', ()
       }
       expect(JSON.parse(out.find((l) => l.startsWith('{'))!)).toMatchObject({ accepted: 2, rejected: 1 });
       const app = createApp({ data, listen: '127.0.0.1:0' }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
-      await app.store.start();
+      await app.open();
       try {
         const q = await app.http.inject({ method: 'GET', url: `/api/v1/query?q=${encodeURIComponent('objectName:off-*')}` });
         expect((q.json() as { events: unknown[] }).events).toHaveLength(2);
       } finally {
-        await app.http.close();
-        await app.store.stop();
+        await app.stop();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -181,13 +181,12 @@ describe('provenance survives a flush and a restart', () => {
 
   async function open(): Promise<App> {
     const app = createApp({ data: dir, listen: '127.0.0.1:0', ...CONFIG }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
-    await app.store.start();
+    await app.open();
     await app.http.ready();
     return app;
   }
   async function close(app: App): Promise<void> {
-    await app.http.close();
-    await app.store.stop();
+    await app.stop();
   }
 
   it('answers `ingest:` queries from segments after a restart, and dedup still holds', async () => {

@@ -52,15 +52,17 @@ const within = <T,>(p: Promise<T>, ms: number, what: string): Promise<T> =>
 
 describe('restart with a detection backlog', () => {
   it('acknowledges ingest while detection catches up; backlog and live alerts once each', async () => {
-    // the backlog: stored straight into the data dir (no detection ran, no snapshot exists)
+    // the backlog, stored through the same pipeline (as `argus ingest --data` would); then its
+    // detection state is lost (a crash before the first snapshot): no snapshot exists
     const filler = createApp(config, { logger: pino({ level: 'silent' }), defaultMetrics: false });
-    await filler.store.start();
+    await filler.open();
     const { auditEventToLogEvent } = await import('../../src/sources/k8s-audit/index.ts');
     const backlog: LogEventInput[] = [];
     for (let i = 0; i < 3000; i++) backlog.push(auditEventToLogEvent(auditEvent(`10.0.0.${i % 250}`, 200), { cluster: 'e2e' }));
     for (let i = 0; i < 5; i++) backlog.push(auditEventToLogEvent(auditEvent('192.0.2.1', 401), { cluster: 'e2e' }));
     for (let i = 0; i < backlog.length; i += 400) await filler.ingest(backlog.slice(i, i + 400), { receiver: CLI_INGEST_RECEIVER.name });
-    await filler.store.stop();
+    await filler.stop();
+    rmSync(join(config.data, 'detect'), { recursive: true, force: true });
 
     const alerts: Alert[] = [];
     const app = createApp(config, { logger: pino({ level: 'silent' }), defaultMetrics: false, onAlerts: (a) => alerts.push(...a) });

@@ -15,15 +15,14 @@ export interface TestApp {
 export async function startTestApp(config: Record<string, unknown> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'argus-app-'));
   const app = createApp({ data: join(dir, 'data'), listen: '127.0.0.1:0', ...config }, { logger: pino({ level: 'silent' }), defaultMetrics: false });
-  await app.store.start();
-  // readiness is tied to start(); tests use inject, so mark ready by starting the listener on port 0
+  // the same pipeline as the server (store, detection, fan-out), without listening: tests use inject
+  await app.open();
   await app.http.ready();
   return {
     app,
     dir,
     async close() {
-      await app.http.close();
-      await app.store.stop();
+      await app.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

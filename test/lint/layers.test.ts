@@ -32,6 +32,16 @@ describe('layer rules', () => {
     expect(msgs).toHaveLength(1);
   });
 
+  it('fails when the api layer imports the pipeline above it (api gets it as functions)', async () => {
+    const msgs = await lint('src/api/index.ts', "import { createPipeline } from '../pipeline/index.ts';\nexport const p = createPipeline;\n");
+    expect(msgs).toHaveLength(1);
+  });
+
+  it('lets the pipeline use the layers below it', async () => {
+    const msgs = await lint('src/pipeline/index.ts', "import type { Metrics } from '../api/index.ts';\nimport type { Store } from '../store/index.ts';\nexport type X = [Metrics, Store];\n");
+    expect(msgs).toEqual([]);
+  });
+
   it('allows imports that point down', async () => {
     const msgs = await lint('src/store/index.ts', "import { newId } from '../core/index.ts';\nexport const id = newId;\n");
     expect(msgs).toEqual([]);

@@ -18,6 +18,7 @@ function depsWith(result: IngestResult): ApiDeps {
     queries: {} as ApiDeps['queries'],
     http: {} as ApiDeps['http'],
     tail: {} as ApiDeps['tail'],
+    subscribe: () => () => undefined,
   };
 }
 

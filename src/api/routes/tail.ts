@@ -11,7 +11,7 @@ const LINGER_MS = 5000;
 
 export function registerTailRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const hub = new TailHub({
-    subscribe: (onBatch) => deps.store.subscribe(onBatch),
+    subscribe: (onBatch) => deps.subscribe('tail', onBatch),
     maxClients: deps.tail.maxClients,
     maxClientBufferBytes: deps.tail.maxClientBufferBytes,
     metrics: deps.metrics,

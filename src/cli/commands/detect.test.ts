@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,5 +136,31 @@ describe('argus detect (spawned CLI)', () => {
   it('bad usage: exit 2', () => {
     expect(argus('--rules', rules).code).toBe(2);
     expect(argus('--input', join(dir, 'missing.json'), '--rules', rules).code).toBe(2);
+  });
+});
+
+describe('argus detect: directories, late events, table', () => {
+  it('reads a directory in event-time order; late events are counted with the flag that keeps them', () => {
+    const rules = join(dir, 'rules2.yaml');
+    writeFileSync(rules, RULES);
+    const d = join(dir, 'in');
+    mkdirSync(d, { recursive: true });
+    // two files whose events interleave in time: merged, nothing is late
+    writeFileSync(join(d, '1.ndjson'), [audit(11, 0, 'eve'), audit(13, 20, 'eve')].map((e) => JSON.stringify(e)).join('\n'));
+    writeFileSync(join(d, '2.ndjson'), [audit(12, 10, 'eve')].map((e) => JSON.stringify(e)).join('\n'));
+    const r = argus('--input', d, '--rules', rules, '--no-builtin', '-o', 'ndjson');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rule: 'Secret read burst', count: 3 });
+    expect(r.stderr).toMatch(/0 late_dropped/);
+    // one file whose last reads come 5 minutes behind: late for the threshold window
+    const late = join(dir, 'late.ndjson');
+    writeFileSync(late, [audit(21, 300, 'x'), audit(22, 0, 'eve'), audit(23, 1, 'eve'), audit(24, 2, 'eve')].map((e) => JSON.stringify(e)).join('\n'));
+    const l = argus('--input', late, '--rules', rules, '--no-builtin', '-o', 'table');
+    expect(l.code).toBe(0);
+    expect(l.stdout).toMatch(/no alerts/);
+    expect(l.stderr).toMatch(/3 events came more than 1m after newer events of their source.*--allowed-lateness 6m/);
+    const ok = argus('--input', late, '--rules', rules, '--no-builtin', '-o', 'table', '--allowed-lateness', '6m');
+    expect(ok.stdout).toMatch(/^time\s+severity\s+count\s+rule/);
+    expect(ok.stdout).toMatch(/Secret read burst/);
   });
 });

@@ -4,7 +4,8 @@
  * .gz), through the one audit file reader (src/sources/k8s-audit/file-reader.ts).
  * With --server (default) the records go to the running server's webhook endpoint, so they are
  * decoded, deduplicated and detected exactly as live traffic; with --data they are written straight
- * into a data directory (server not running). Re-running over the same files stores nothing twice.
+ * into a data directory (server not running: the store's data-dir lock refuses, naming the
+ * server's pid, while one owns it). Re-running over the same files stores nothing twice.
  * A bad record is named by file and line (or record, in a one-document file); a missing or
  * unreadable file is reported and skipped; the others are loaded. Prints a summary per file and a
  * total (`-o json`: one JSON object). Exit 0 when everything was stored, 1 when a record or a file
@@ -135,7 +136,7 @@ export function registerIngestCommand(program: Command): void {
     .description('Load Kubernetes audit files (log-backend JSON lines, EventList, EKS/GKE/AKS exports; .gz ok) into Argus')
     .option('--k8s-audit <files...>', 'audit files')
     .option('--server <url>', `send to this running server: ${SERVER_HELP}`)
-    .option('--data <dir>', 'write straight into this data directory instead (server must not be running)')
+    .option('--data <dir>', 'write straight into this data directory instead (refused while a server owns it)')
     .option('--cluster <name>', 'cluster name for these events')
     .option('--token <token>', 'bearer token for the server')
     .option('-o, --output <format>', 'table (a line per file and a total) | json', 'table')
@@ -147,7 +148,8 @@ export function registerIngestCommand(program: Command): void {
       const base = o.data === undefined ? serverUrl(o.server) : '';
       const app = o.data === undefined ? undefined : createApp({ data: o.data }, { logger: pino({ level: 'warn' }, destination(2)), defaultMetrics: false });
       const results: FileResult[] = [];
-      if (app) await app.store.start();
+      // the server's pipeline (provenance, dedupe, detection on the stream), without listening
+      if (app) await app.open();
       try {
         for (const f of files) {
           const rep = new FileReport(f);
@@ -163,8 +165,10 @@ export function registerIngestCommand(program: Command): void {
           }
           rep.done();
         }
+        // as a server would: what was stored is detected (and its alerts stored) before exiting
+        if (app) await app.detection.idle();
       } finally {
-        if (app) await app.store.stop();
+        if (app) await app.stop();
       }
       const total = results.reduce((t, r) => ({ accepted: t.accepted + r.accepted, duplicates: t.duplicates + r.duplicates, rejected: t.rejected + r.rejected }), { accepted: 0, duplicates: 0, rejected: 0 });
       const failed = results.filter((r) => r.failed !== undefined).length;

@@ -92,3 +92,17 @@ describe('argus policy (spawned CLI)', () => {
     expect(r.stdout).toContain('#   --audit-webhook-mode=batch');
   });
 });
+
+describe('policy simulate on a policy that fails validation', () => {
+  it('evaluates it anyway and prints the validation errors as warnings', () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  resources:\n  - group: "apps/v1"\n- level: Request\n  resources:\n  - group: ""\n    resources: ["secrets"]\n- level: Metadata\n');
+    const reqs = join(dir, 'broken-requests.json');
+    writeFileSync(reqs, JSON.stringify([{ user: 'a', verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'd' }, { user: 'a', verb: 'list', apiGroup: 'apps', resource: 'deployments', namespace: 'd' }]));
+    const r = argus('simulate', '--policy', broken, '--attributes', reqs, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*broken\.yaml:6: .*apps\/v1/);
+    expect(r.stderr).toMatch(/fails validation/);
+    expect((JSON.parse(r.stdout) as { level: string }[]).map((d) => d.level)).toEqual(['Request', 'Metadata']);
+  });
+});

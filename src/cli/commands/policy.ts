@@ -18,6 +18,7 @@ import {
   loadPolicy,
   matchingRule,
   parseAttributesList,
+  parsePolicy,
   parseEventsText,
   replayEvents,
   webhookConfig,
@@ -90,11 +91,25 @@ function printReplay(report: ReplayReport, json: boolean): void {
   out(`${table(rows)}\n\ninput: ${t.events} events, ${t.inputBytes} bytes${t.skipped ? ` (${t.skipped} lines skipped: not audit events)` : ''}; kept ${t.kept} events, ~${t.bytes} bytes`);
 }
 
+/**
+ * The policy to simulate: one that fails validation is evaluated anyway (as far as it could be
+ * read), its errors printed as warnings on stderr, so operators see what a broken policy would do.
+ */
+function simulationPolicy(text: string, file: string): Policy {
+  const r = parsePolicy(text);
+  const errors = r.findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0 && r.policy) return r.policy;
+  if (!r.draft) return loadPolicy(text, file); // not even a mapping: the usual error
+  for (const f of errors) process.stderr.write(`warning: ${file}:${f.line}: ${f.message} [${f.code}]\n`);
+  process.stderr.write(`warning: ${file} fails validation (${errors.length} error(s)): kube-apiserver would refuse it; simulating it anyway\n`);
+  return r.draft;
+}
+
 function simulate(opts: { policy: string; attributes?: string; events?: string; json?: boolean; output?: string }): void {
   if ((opts.attributes === undefined) === (opts.events === undefined)) {
     throw new ArgusError('BAD_REQUEST', 'simulate: give exactly one of --attributes FILE or --events FILE');
   }
-  const policy = loadPolicy(readText(opts.policy, '--policy'), opts.policy);
+  const policy = simulationPolicy(readText(opts.policy, '--policy'), opts.policy);
   const json = opts.json === true || opts.output === 'json';
   if (opts.attributes !== undefined) return simulateAttributes(policy, opts.attributes, json);
   const events = parseEventsText(readText(opts.events ?? '', '--events'));

@@ -6,13 +6,14 @@
  *   -v, --verbose       list passing cases too
  *   -o table|json       output
  * Exit 0 when every case passes, 1 when a case fails or a rule lacks a positive or negative case,
- * 2 on bad usage.
+ * 2 on bad usage. Rules of a file without any test file (e.g. from `argus rules import sigma`)
+ * are listed as untested and do not fail (the built-in pack must test every rule).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ArgusError } from '../../core/index.ts';
 import type { RuleFileInput } from '../../detect/index.ts';
+import { readRuleDir } from '../../detect/index.ts';
 import { builtinRuleFiles, builtinTestFiles, isTestFile, runRuleTests } from '../../detect/pack/index.ts';
 import type { CaseResult, RuleTestReport } from '../../detect/pack/index.ts';
 
@@ -26,10 +27,6 @@ function read(path: string): RuleFileInput {
   } catch (e) {
     throw new ArgusError('BAD_REQUEST', `rules test: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-}
-
-function isYaml(name: string): boolean {
-  return name.endsWith('.yaml') || name.endsWith('.yml');
 }
 
 /** The sibling of a rule file (`x.yaml` <-> `x.tests.yaml`). */
@@ -46,9 +43,9 @@ export function collectRuleTestFiles(path: string): RuleFileInput[] {
     throw new ArgusError('BAD_REQUEST', `rules test: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (isDir) {
-    const names = readdirSync(path).filter(isYaml).sort();
-    if (names.length === 0) throw new ArgusError('BAD_REQUEST', `rules test: no .yaml files in ${path}`);
-    return names.map((n) => read(join(path, n)));
+    const { rules, tests } = readRuleDir(path);
+    if (rules.length + tests.length === 0) throw new ArgusError('BAD_REQUEST', `rules test: no .yaml files in ${path}`);
+    return [...rules, ...tests];
   }
   const files = [read(path)];
   const other = sibling(path);
@@ -66,8 +63,10 @@ export function renderReport(rep: RuleTestReport, verbose: boolean): string {
   const lines: string[] = [];
   for (const r of rep.results) if (verbose || r.status !== 'pass') lines.push(line(r));
   for (const p of rep.problems) lines.push(`ERROR  ${p.where}: ${p.message}`);
+  if (rep.untested.length > 0) lines.push(`UNTESTED  ${rep.untested.length} rule(s) without a test file: ${rep.untested.join(', ')}`);
   lines.push(
     `${rep.rules} rules, ${rep.results.length} cases: ${rep.passed} passed, ${rep.failed} failed` +
+      (rep.untested.length > 0 ? `, ${rep.untested.length} untested` : '') +
       (rep.problems.length > 0 ? `, ${rep.problems.length} problem(s)` : ''),
   );
   return lines.join('\n');
@@ -83,7 +82,8 @@ function run(path: string | undefined, opts: Opts): void {
   if (opts.output !== 'table' && opts.output !== 'json') throw new ArgusError('BAD_REQUEST', `-o: "${opts.output}" is not one of table, json`);
   const files = path === undefined ? [...builtinRuleFiles(), ...builtinTestFiles()] : collectRuleTestFiles(path);
   const context = path !== undefined && opts.withBuiltin ? builtinRuleFiles() : [];
-  const rep = runRuleTests(files, { context });
+  // the built-in pack must test every rule; a user's file without a test file is reported untested
+  const rep = runRuleTests(files, { context, requireTests: path === undefined });
   if (opts.output === 'json') out(JSON.stringify(rep, null, 2));
   else out(renderReport(rep, opts.verbose ?? false));
   process.exitCode = rep.ok ? 0 : 1;

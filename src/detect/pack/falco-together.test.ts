@@ -1,7 +1,8 @@
 /**
  * The pack and Falco's k8s_audit rules load into one RuleSet in either order, without name
  * clashes (the pack's lists and macros are all `argus_*`), and loading the pack does not change
- * what Falco's rules detect on Falco's own trace files.
+ * what Falco's rules detect on Falco's own trace files. On those trace files the pack alerts only
+ * on the attacks a person makes, never on the controllers' and kubelets' events.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { describeWithSamples, hasSamples, samplePath } from '../../../test/helpe
 import { parse } from 'yaml';
 import { auditEventsFromNdjson } from '../audit-fixture.ts';
 import type { RuleFileInput } from '../index.ts';
-import { loadRuleFiles } from '../index.ts';
+import { createDetector, loadRuleFiles } from '../index.ts';
 import { builtinRuleFiles } from './index.ts';
 
 const DIR = samplePath('falco-k8saudit');
@@ -63,5 +64,33 @@ describeWithSamples('falco-k8saudit', 'built-in pack beside Falco k8s_audit rule
     }
     expect(events.length).toBeGreaterThan(40);
     expect(packMatches).toBeGreaterThan(0);
+  });
+
+  it("alerts on the people's attacks in Falco's trace files and on no controller or kubelet event", () => {
+    const dir = join(DIR, 'trace_files/k8s_audit');
+    const ruleSet = loadRuleFiles(pack);
+    const fired: Record<string, string[]> = {};
+    let platformEvents = 0;
+    let platformAlerts = 0;
+    for (const f of readdirSync(dir).sort()) {
+      const events = auditEventsFromNdjson(readFileSync(join(dir, f), 'utf8'));
+      const det = createDetector({ ruleSet });
+      const alerts = [...det.process(events), ...det.flush()];
+      const platform = events.filter((e) => /^system:(serviceaccount:kube-system:|node:|kube-controller-manager$)/.test(e.user ?? ''));
+      platformEvents += platform.length;
+      platformAlerts += alerts.filter((a) => a.eventIds.some((id) => platform.some((e) => e.id === id))).length;
+      if (alerts.length > 0) fired[f] = alerts.map((a) => a.ruleId);
+    }
+    expect(platformEvents).toBeGreaterThanOrEqual(12);
+    expect(platformAlerts).toBe(0);
+    expect(fired).toEqual({
+      'anonymous_creates_namespace_foo.json': ['argus-k8s-anonymous-allowed'],
+      'attach_cluster_admin_role.json': ['argus-k8s-cluster-admin-binding'],
+      'attach_pod.json': ['argus-k8s-pod-exec'],
+      'create_cluster_role_wildcard_verbs.json': ['argus-k8s-rbac-escalation'],
+      'create_deployment.json': ['argus-k8s-workload-manual-change'],
+      'delete_deployment.json': ['argus-k8s-workload-manual-change'],
+      'exec_pod.json': ['argus-k8s-pod-exec'],
+    });
   });
 });

@@ -3,28 +3,22 @@
  * `00-lists.yaml` first), each with its test cases in a sibling `<name>.tests.yaml`.
  * See docs/rules.md for the rules and how to tune them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuleFileInput } from '../index.ts';
-import { isTestFile } from './test-file.ts';
+import type { RuleFileInput } from '../rule-file.ts';
+import { readRuleDir } from '../rule-dir.ts';
 
 export const BUILTIN_RULES_DIR = join(import.meta.dirname, 'rules');
 
-function readDir(dir: string, want: (name: string) => boolean): RuleFileInput[] {
-  return readdirSync(dir)
-    .filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && want(n))
-    .sort()
-    .map((n) => ({ path: `builtin/${n}`, text: readFileSync(join(dir, n), 'utf8') }));
-}
+const builtin = () => readRuleDir(BUILTIN_RULES_DIR, (n) => `builtin/${n}`);
 
-/** The pack's rule files, in load order. */
+/** The pack's rule files, in load order (the one rule-directory reader, ../rule-dir.ts). */
 export function builtinRuleFiles(): RuleFileInput[] {
-  return readDir(BUILTIN_RULES_DIR, (n) => !isTestFile(n));
+  return builtin().rules;
 }
 
 /** The pack's test files (`*.tests.yaml`). */
 export function builtinTestFiles(): RuleFileInput[] {
-  return readDir(BUILTIN_RULES_DIR, isTestFile);
+  return builtin().tests;
 }
 
 export { runRuleTests } from './rule-tests.ts';
@@ -33,3 +27,4 @@ export type { CaseAlert } from './case-evaluator.ts';
 export { parseTestFile, isTestFile } from './test-file.ts';
 export type { RuleTestCase } from './test-file.ts';
 export { buildCaseEvents } from './test-events.ts';
+export { configListsFile, isDefaultRegistries, TRUSTED_REGISTRIES_LIST } from './config-lists.ts';

@@ -26,7 +26,7 @@ describe('built-in K05 rule pack', () => {
   });
 
   it('passes every embedded test case, with a positive and a negative case per rule', () => {
-    const rep = runRuleTests([...files, ...builtinTestFiles()]);
+    const rep = runRuleTests([...files, ...builtinTestFiles()], { requireTests: true });
     const failures = rep.results.filter((r) => r.status !== 'pass').map((r) => `${r.where} ${r.rule}: ${r.name}: ${r.reason}`);
     expect(rep.problems).toEqual([]);
     expect(failures).toEqual([]);
@@ -40,7 +40,7 @@ describe('built-in K05 rule pack', () => {
     expect(stateful).toEqual(
       expect.arrayContaining(['argus-k8s-auth-brute-force', 'argus-k8s-token-request-then-use', 'argus-audit-source-silent', 'argus-sshd-brute-force', 'argus-container-error-burst']),
     );
-    const rep = runRuleTests([...files, ...builtinTestFiles()]);
+    const rep = runRuleTests([...files, ...builtinTestFiles()], { requireTests: true });
     for (const id of stateful) {
       const cases = rep.results.filter((r) => r.rule === id);
       expect(cases.some((c) => c.expect === 'fire' && c.alerts.length > 0), id).toBe(true);

@@ -2,7 +2,9 @@
  * Runs the embedded rule tests: `runRuleTests(files)` loads the rule files among `files` with
  * `loadRuleFiles`, reads the `*.tests.yaml` among them, and evaluates every case on a fresh
  * detector (`createDetector`, as the server runs rules; stateful kinds in event time). It also checks coverage: every
- * rule defined in the tested files needs at least one `fire` and one `quiet` case.
+ * rule defined in the tested files needs at least one `fire` and one `quiet` case. A rule file
+ * that comes without any test file (e.g. `argus rules import sigma` output) is not a failure: its
+ * rules are listed as `untested` (unless `requireTests`).
  */
 import type { RuleFileInput, RuleInfo, RuleSet } from '../index.ts';
 import { loadRuleFiles } from '../index.ts';
@@ -34,12 +36,19 @@ export interface RuleTestReport {
   problems: TestFileError[];
   passed: number;
   failed: number;
+  /** rules (ids) without any case, defined in a rule file that has no test file */
+  untested: string[];
 }
 
 export interface RuleTestOptions {
   /** rule files loaded before `files` (e.g. the built-in pack under a user's overrides); not coverage-checked */
   context?: readonly RuleFileInput[];
+  /** every rule needs cases, even in a rule file without a test file (the built-in pack) */
+  requireTests?: boolean;
 }
+
+/** `x.yaml` and `x.tests.yaml` -> `x` (a rule file and its test file share it) */
+const stem = (path: string) => path.replace(/(\.tests)?\.ya?ml$/, '');
 
 function findRule(rs: RuleSet, ref: string): RuleInfo | undefined {
   return rs.rules.find((r) => r.id === ref) ?? rs.rules.find((r) => r.name === ref);
@@ -75,7 +84,8 @@ function runCase(rs: RuleSet, rule: RuleInfo, tc: RuleTestCase): CaseResult {
 export function runRuleTests(files: readonly RuleFileInput[], opts: RuleTestOptions = {}): RuleTestReport {
   const ruleFiles = files.filter((f) => !isTestFile(f.path));
   const testFiles = files.filter((f) => isTestFile(f.path));
-  const report: RuleTestReport = { ok: false, rules: 0, results: [], problems: [], passed: 0, failed: 0 };
+  const report: RuleTestReport = { ok: false, rules: 0, results: [], problems: [], passed: 0, failed: 0, untested: [] };
+  const withTests = new Set(testFiles.map((f) => stem(f.path)));
   let rs: RuleSet;
   try {
     rs = loadRuleFiles([...(opts.context ?? []), ...ruleFiles]);
@@ -108,6 +118,10 @@ export function runRuleTests(files: readonly RuleFileInput[], opts: RuleTestOpti
   }
   for (const r of own) {
     const kinds = seen.get(r.id);
+    if (!kinds && !opts.requireTests && !withTests.has(stem(r.location.path))) {
+      report.untested.push(r.id);
+      continue;
+    }
     for (const k of ['fire', 'quiet'] as const) {
       if (!kinds?.has(k)) {
         const where = `${r.location.path}:${r.location.line}`;

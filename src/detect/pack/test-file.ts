@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { parseDuration, parseTime } from '../../core/index.ts';
+import { isRuleTestFile } from '../rule-dir.ts';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   try {
@@ -88,7 +89,7 @@ function startOf(v: string | Date | undefined): number {
 }
 
 export function isTestFile(path: string): boolean {
-  return path.endsWith('.tests.yaml') || path.endsWith('.tests.yml');
+  return isRuleTestFile(path);
 }
 
 /** Parses one test file into cases and errors (a bad case does not hide the others). */

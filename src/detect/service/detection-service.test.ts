@@ -92,8 +92,14 @@ async function setup(backlog: LogEvent[][], opts: { pageEvents: number; snapshot
   for (const b of backlog) await store.append(b);
   const g = gated(store);
   const alerts: Alert[] = [];
+  // what the pipeline does: each durable batch goes to the connected consumer right after append
+  let connected: DetectionService | undefined;
+  const ingest = async (events: LogEvent[]): Promise<void> => {
+    const r = await store.append(events);
+    void connected?.accept(r.stored);
+  };
   const make = () =>
-    new DetectionService({
+    (connected = new DetectionService({
       store: g.store,
       logger: pino({ level: 'silent' }),
       dataDir: dir,
@@ -103,8 +109,8 @@ async function setup(backlog: LogEvent[][], opts: { pageEvents: number; snapshot
       allowedLateness: '0s',
       catchupPageEvents: opts.pageEvents,
       ...(opts.snapshotEvents ? { snapshotEvents: opts.snapshotEvents } : {}),
-    });
-  return { dir, store, g, alerts, make };
+    }));
+  return { dir, store, g, alerts, make, ingest };
 }
 
 const forbidden = (n: number): LogEvent[] => Array.from({ length: n }, () => ev({ code: 403, sourceIp: '203.0.113.9' }));
@@ -122,7 +128,7 @@ describe('detection catch-up after a restart', () => {
     // backlog: noise, a complete brute force from A, the first 3 of C's
     const backlog = [noise(1200), failed('192.0.2.1', 5), forbidden(2), noise(800), failed('192.0.2.3', 3), noise(400)];
     const total = backlog.flat().length;
-    const { g, alerts, make, store } = await setup(backlog, { pageEvents: 500 });
+    const { g, alerts, make, store, ingest } = await setup(backlog, { pageEvents: 500 });
     const svc = make();
     g.hold(3); // the bounds query and the first page pass; the second page waits
     await svc.start(); // resolves although the catch-up is held
@@ -130,7 +136,7 @@ describe('detection catch-up after a restart', () => {
     expect(svc.stats().catchup?.active).toBe(true);
     // live traffic during the catch-up: a brute force from B, the last 2 of C's
     const live = [failed('192.0.2.2', 5), failed('192.0.2.3', 2), forbidden(3)];
-    for (const b of live) await store.append(b);
+    for (const b of live) await ingest(b);
     expect(svc.stats().pendingEvents).toBe(10);
     g.release();
     await svc.idle();
@@ -152,13 +158,13 @@ describe('detection catch-up after a restart', () => {
 
   it('leaves out of its pages the live events it can see in the store (no double evaluation)', async () => {
     const backlog = [noise(300), failed('192.0.2.3', 3), noise(300)];
-    const { g, alerts, make, store } = await setup(backlog, { pageEvents: 200 });
+    const { g, alerts, make, ingest } = await setup(backlog, { pageEvents: 200 });
     const svc = make();
     g.hold(1); // the bounds query waits: live events stored now fall below its upper id
     await svc.start();
     await g.held();
     const live = [failed('192.0.2.2', 5), failed('192.0.2.3', 2), forbidden(4)];
-    for (const b of live) await store.append(b);
+    for (const b of live) await ingest(b);
     g.release();
     await svc.idle();
     const p = svc.stats().catchup!;
@@ -189,14 +195,14 @@ describe('detection catch-up after a restart', () => {
 
   it('a stop in the middle keeps what was caught up; the next start goes on from there, alerts once', async () => {
     const backlog = [noise(500), failed('192.0.2.1', 5), noise(500), failed('192.0.2.3', 3), noise(500), failed('192.0.2.3', 2)];
-    const { g, alerts, make, store } = await setup(backlog, { pageEvents: 300 });
+    const { g, alerts, make, ingest } = await setup(backlog, { pageEvents: 300 });
     let svc = make();
     g.hold(3); // bounds + 1 page
     await svc.start();
     await g.held();
     const live = forbidden(3);
-    await store.append(failed('192.0.2.2', 5)); // live, held for after the catch-up
-    await store.append(live);
+    await ingest(failed('192.0.2.2', 5)); // live, held for after the catch-up
+    await ingest(live);
     const stopping = svc.stop();
     g.release();
     await stopping;

@@ -1,5 +1,5 @@
 /**
- * Detection on the stream: every durable batch (store.subscribe) goes through the stateful
+ * Detection on the stream: every durable batch (a pipeline consumer: `accept`) goes through the stateful
  * Detector in arrival order; alerts are stored as `source: alert` events (dedupKey
  * `alert:<alertKey>`, so a re-produced alert is stored once) and handed to `onAlerts` (the
  * alerting seam). State is snapshotted with the id of the last event it covers (on a timer, every
@@ -41,14 +41,12 @@ export interface DetectionServiceOptions {
   dataDir: string;
   /** the rule files to load (built-in pack + configured paths); called again on reload */
   ruleFiles(): RuleFileInput[];
-  /** stores alert events durably (the app's ingest) */
+  /** stores alert events durably (the pipeline's alert writer: ordered, retried) */
   storeAlerts(events: LogEventInput[]): Promise<unknown>;
   /** the alerting seam: routing, grouping, notifiers (a later issue) */
   onAlerts?(alerts: Alert[]): void;
   allowedLateness?: string;
   maxKeysPerRule?: number;
-  /** bound on events waiting for detection; beyond it batches are dropped and counted */
-  maxPendingEvents?: number;
   snapshotIntervalMs?: number;
   /** also snapshot after this many events evaluated (bounds what a crash makes the next start catch up) */
   snapshotEvents?: number;
@@ -81,9 +79,10 @@ interface Snapshot {
 export class DetectionService {
   private detector!: Detector;
   private rulesLoaded = 0;
-  private queue: LogEvent[][] = [];
+  /** live batches accepted and not yet evaluated, each with what resolves its `accept` */
+  private queue: { events: LogEvent[]; done: () => void }[] = [];
   private pending = 0;
-  private dropped = 0;
+  private dropped_ = 0;
   private replayed = 0;
   private failedWrites = 0;
   private failedConsumers = 0;
@@ -97,11 +96,12 @@ export class DetectionService {
   private liveIds = new Set<string>();
   private lastId: string | null = null;
   private draining: Promise<void> | undefined;
-  private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private readonly statePath: string;
   private readonly log: Logger;
   private started = false;
+  /** the pipeline consumer's name (its metrics label) */
+  readonly name = 'detection';
 
   constructor(private readonly o: DetectionServiceOptions) {
     this.statePath = join(o.dataDir, 'detect', 'state.json');
@@ -131,12 +131,15 @@ export class DetectionService {
       this.detector.restore((snap as Snapshot).detector as never);
       this.lastId = (snap as Snapshot).lastId;
     }
-    // subscribe first: live batches are held while the catch-up runs, then evaluated after it
-    this.unsubscribe = this.o.store.subscribe((events) => this.enqueue(events));
+    // the caller connects `accept` to the pipeline before start: live batches are held while the
+    // catch-up runs, then evaluated after it
     this.started = true;
     const range = catchUpRange(this.lastId, snap === undefined);
     if (range) this.beginCatchUp(range);
-    else this.startTicking();
+    else {
+      this.liveIds.clear();
+      this.startTicking();
+    }
     const snapshot = setInterval(() => this.snapshot(), this.o.snapshotIntervalMs ?? 10_000);
     snapshot.unref();
     this.timers.push(snapshot);
@@ -205,21 +208,26 @@ export class DetectionService {
     }
   }
 
-  private enqueue(events: LogEvent[]): void {
+  /**
+   * The pipeline consumer: takes a durable batch (alerts are left out: they are detection's output)
+   * and resolves once it is evaluated and its alerts stored, so the pipeline bounds what waits here.
+   */
+  accept(events: LogEvent[]): Promise<void> | undefined {
     const input = events.filter((e) => e.source !== 'alert');
-    if (input.length === 0) return;
-    if (this.pending + input.length > (this.o.maxPendingEvents ?? 1_000_000)) {
-      this.dropped += input.length;
-      this.log.warn({ dropped: input.length }, 'Detection queue is full; events were not evaluated');
-      return;
-    }
-    if (this.catchUp) {
+    if (input.length === 0) return undefined;
+    if (this.catchUp || !this.started) {
       // a live event the catch-up could still read from the store: keep it out of the pages
       for (const e of input) if (this.upperId === undefined || (this.upperId !== null && e.id <= this.upperId)) this.liveIds.add(e.id);
     }
-    this.queue.push(input);
+    const p = new Promise<void>((done) => this.queue.push({ events: input, done }));
     this.pending += input.length;
     if (this.started) this.kick();
+    return p;
+  }
+
+  /** the pipeline dropped events for detection (its queue was full): they are not evaluated */
+  dropped(events: number): void {
+    this.dropped_ += events;
   }
 
   private kick(): void {
@@ -235,9 +243,10 @@ export class DetectionService {
       const batch = this.queue.shift()!;
       // counted as pending until its alerts are stored (stats readers wait for 0)
       try {
-        await this.evaluate(batch);
+        await this.evaluate(batch.events);
       } finally {
-        this.pending -= batch.length;
+        this.pending -= batch.events.length;
+        batch.done();
       }
     }
   }
@@ -290,12 +299,15 @@ export class DetectionService {
   stats(): DetectionStats {
     const catchup = this.catchUpProgress();
     const built = this.detector as Detector | undefined;
-    const detector: DetectorStats = built?.stats() ?? { watermark: null, maxEventTs: null, pending: 0, lateDropped: 0, evictions: 0, alerts: 0, suppressed: 0, rules: {} };
+    const detector: DetectorStats = built?.stats() ?? {
+      watermark: null, maxEventTs: null, pending: 0, lateDropped: 0, lateAccepted: 0, forcedApplied: 0, stageRepeats: 0,
+      requests: 0, requestEvictions: 0, sources: 0, evictions: 0, alerts: 0, suppressed: 0, rules: {},
+    };
     return {
       ...detector,
       rulesLoaded: this.rulesLoaded,
       pendingEvents: this.pending,
-      droppedEvents: this.dropped,
+      droppedEvents: this.dropped_,
       replayedEvents: this.catchUp?.progress.processed ?? this.replayed,
       failedAlertWrites: this.failedWrites,
       failedAlertConsumers: this.failedConsumers,
@@ -320,8 +332,6 @@ export class DetectionService {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
     if (!this.started) return;
     if (this.catchUp) {
       this.catchUp.stop();
@@ -329,10 +339,15 @@ export class DetectionService {
       // held live events after the point reached are in the store and caught up next time; those
       // before it were left out of the pages for the queue: evaluate them now
       const last = this.lastId;
-      const behind = last === null ? [] : this.queue.flat().filter((e) => e.id <= last);
+      const held = this.queue;
+      const behind = last === null ? [] : held.flatMap((b) => b.events).filter((e) => e.id <= last);
       this.queue = [];
       this.pending = 0;
-      await this.evaluate(behind);
+      try {
+        await this.evaluate(behind);
+      } finally {
+        for (const b of held) b.done();
+      }
     }
     await this.idle();
     this.snapshot();

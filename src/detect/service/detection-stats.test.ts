@@ -57,15 +57,17 @@ describe('DetectionService drops and failures are counted in stats', () => {
       },
     });
     // verbs cycle get, list, ...: events 1 and 8 are lists
-    await store.append([auditEvent(0), auditEvent(1), auditEvent(8)]);
+    // the pipeline hands each durable batch to accept()
+    const batch = [auditEvent(0), auditEvent(1), auditEvent(8)];
+    await store.append(batch);
+    await service!.accept(batch);
     await service!.idle();
     expect(service!.stats()).toMatchObject({ alerts: 2, failedAlertWrites: 2, failedAlertConsumers: 1 });
   });
 
-  it('counts the events of a batch dropped at maxPendingEvents', async () => {
-    await start({ maxPendingEvents: 2 });
-    await store.append([auditEvent(0), auditEvent(1), auditEvent(2)]);
-    await service!.idle();
+  it('counts the events the pipeline dropped for detection', async () => {
+    await start({});
+    service!.dropped(3);
     expect(service!.stats()).toMatchObject({ droppedEvents: 3, alerts: 0 });
   });
 });

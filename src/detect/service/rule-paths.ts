@@ -1,22 +1,16 @@
-/** Reads rule files from paths: a file, or a directory whose *.yaml / *.yml files are read in name order. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { ArgusError } from '../../core/index.ts';
+/**
+ * The server's rule files: the built-in pack (unless `detection.builtin: false`), the lists the
+ * config sets (`detection.trustedRegistries` as `argus_trusted_registries`, right after the pack so
+ * a user file can still append), then `detection.rules` (files, or directories read by the one
+ * rule-directory reader, ../rule-dir.ts).
+ * `argus detect --config` uses the same function, so offline detection loads what the server does.
+ */
+import { builtinRuleFiles, configListsFile } from '../pack/index.ts';
 import type { RuleFileInput } from '../rule-file.ts';
+import { readRulePaths } from '../rule-dir.ts';
 
-export function readRulePaths(paths: readonly string[]): RuleFileInput[] {
-  const out: RuleFileInput[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      throw new ArgusError('BAD_RULE', `${p}: cannot read rules: ${(e as Error).message}`);
-    }
-    const files = st.isDirectory()
-      ? readdirSync(p).filter((f) => /\.ya?ml$/.test(f) && !/\.tests\.ya?ml$/.test(f)).sort().map((f) => join(p, f))
-      : [p];
-    for (const f of files) out.push({ path: f, text: readFileSync(f, 'utf8') });
-  }
-  return out;
+export { readRulePaths };
+
+export function detectionRuleFiles(detection: { builtin: boolean; rules: readonly string[]; trustedRegistries: readonly string[] }): RuleFileInput[] {
+  return [...(detection.builtin ? builtinRuleFiles() : []), configListsFile(detection), ...readRulePaths(detection.rules)];
 }

@@ -119,13 +119,10 @@ export class AbsenceWindow extends KeyedRuleState<AbsenceSpec, State> implements
     for (const [k, st] of fired) {
       this.keys.delete(k);
       const hit = this.settle(st);
-      emit(windowAlert(this.rule, 'a', this.spec.by, st.values, st.last, hit, {
-        count: st.n,
-        firstTs: st.first,
-        lastTs: st.last,
-        ids: [hit.id],
-        aids: hit.aid ? [hit.aid] : [],
-      }));
+      // no event is evidence of a silence: the last one seen goes in lastSeen, not in the ids
+      const a = windowAlert(this.rule, 'a', this.spec.by, st.values, st.last, hit, { count: st.n, firstTs: st.first, lastTs: st.last, ids: [], aids: [] });
+      a.lastSeen = { ts: st.last, eventId: hit.id, ...(hit.aid ? { auditId: hit.aid } : {}) };
+      emit(a);
     }
     this.next = next;
   }

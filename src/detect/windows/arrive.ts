@@ -9,6 +9,7 @@ import type { RuleHandle, RuleSet } from '../ruleset.ts';
 import { AbsenceWindow } from './absence.ts';
 import type { Heap } from './heap.ts';
 import type { RuleRuntime } from './rules.ts';
+import { requestOf } from './requests.ts';
 import { SequenceWindow } from './sequence.ts';
 import type { Hit } from './types.ts';
 
@@ -39,11 +40,18 @@ export function arrive(rs: RuleSet, heap: Heap<Hit>, r: RuleHandle, rt: RuleRunt
   return false;
 }
 
+/** The hit of a late match of a dedupe-only rule, applied at once. */
+export function lateHit(rs: RuleSet, r: RuleHandle, ev: LogEvent): Hit {
+  return makeHit(rs, r, ev, undefined);
+}
+
 function makeHit(rs: RuleSet, r: RuleHandle, ev: LogEvent, steps: number[] | undefined): Hit {
   const m = rs.toMatch(r, ev);
   const h: Hit = { r: r.info.id, ts: ev.ts, ns: ev.tsNanos ?? 0, id: ev.id, title: m.title, labels: alertLabels(m), keys: {} };
   if (ev.auditId) h.aid = ev.auditId;
   if (ev.dedupKey) h.dk = ev.dedupKey;
+  const rq = requestOf(ev);
+  if (rq !== undefined) h.rq = rq;
   for (const [k, get] of Object.entries(r.plan?.by ?? {})) h.keys[k as keyof Hit['keys']] = get(ev);
   if (steps) h.steps = steps;
   return h;

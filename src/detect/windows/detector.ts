@@ -2,13 +2,16 @@
  * The stateful detector: wraps a RuleSet and evaluates `threshold`, `absence`, `sequence` and
  * `dedupe` in event time (see ../README.md "Stateful rules" for the semantics).
  *
- * Watermark W = max(max event ts seen - allowedLateness, last tick(now) - allowedLateness).
- * A stateful match is turned into a Hit when its event arrives and waits in a heap until W
- * reaches its ts; hits are then applied in (ts, tsNanos, id, rule order) order, with every
- * window deadline (absence, dedupe close) <= a hit's ts fired before that hit. An event with
- * ts <= W when it arrives is late: not applied to windows (counted in `lateDropped`). So any arrival
- * order in which no event is late gives the same alerts, and replaying the same events gives
- * the same alertKeys. Stateless rules alert immediately, one alert per match.
+ * Each source (source + cluster, see sources.ts) has its watermark `max ts of the source -
+ * allowedLateness`; windows are applied up to the frontier W = max(the slowest source's watermark,
+ * last tick(now) - allowedLateness). A stateful match is turned into a Hit when its event arrives
+ * and waits in a heap until W reaches its ts; hits are then applied in (ts, tsNanos, id, rule
+ * order) order, with every window deadline (absence, dedupe close) <= a hit's ts fired before
+ * that hit. An event at or behind its own source's watermark (or the frontier) when it arrives is
+ * late: window rules (threshold, sequence, absence) do not apply it (counted in `lateDropped`); a
+ * rule whose only state is dedupe alerts on it at once, deduplicated against what it emitted. So any
+ * arrival order in which no event is late gives the same alerts, and replaying the same events
+ * gives the same alertKeys. Stateless rules alert immediately, once per request (requests.ts).
  */
 import type { LogEvent } from '../../core/index.ts';
 import { ArgusError, parseDuration } from '../../core/index.ts';
@@ -16,58 +19,31 @@ import type { Alert } from '../alert.ts';
 import { alertFromMatch } from '../alert.ts';
 import type { RuleHandle, RuleSet } from '../ruleset.ts';
 import { AbsenceWindow } from './absence.ts';
-import { arrive, hitRenderer, recountQueued } from './arrive.ts';
+import { arrive, hitRenderer, lateHit, recountQueued } from './arrive.ts';
 import { hitAlert } from './build.ts';
 import { Heap } from './heap.ts';
+import { DEFAULT_MAX_REQUESTS, RequestMemory, requestOf } from './requests.ts';
 import type { RuleRuntime } from './rules.ts';
 import { buildRuntimes, evictionsOf } from './rules.ts';
 import type { DetectorSnapshot } from './snapshot.ts';
 import { checkSnapshot, finite, orMinus } from './snapshot.ts';
+import { SourceClocks } from './sources.ts';
 import type { Hit } from './types.ts';
+import type { Detector, DetectorOptions, DetectorStats } from './detector-api.ts';
 
-export interface DetectorOptions {
-  ruleSet: RuleSet;
-  /** how far behind the newest event time an event may arrive and still count (ms or "1m"); default 1m */
-  allowedLateness?: number | string;
-  /** bound on keys per rule and kind; the least recently applied key is evicted; default 10000 */
-  maxKeysPerRule?: number;
-}
+export type { Detector, DetectorOptions, DetectorStats } from './detector-api.ts';
 
-export interface DetectorStats {
-  /** event time up to which all windows are complete (null before the first event/tick) */
-  watermark: number | null;
-  maxEventTs: number | null;
-  /** hits waiting for the watermark */
-  pending: number;
-  /** events that arrived behind the watermark and were not applied to stateful rules */
-  lateDropped: number;
-  /** keys evicted by the bound, all rules */
-  evictions: number;
-  alerts: number;
-  /** alerts suppressed by dedupe */
-  suppressed: number;
-  rules: Record<string, { keys: number; evictions: number }>;
-}
-
-export interface Detector {
-  process(events: readonly LogEvent[]): Alert[];
-  /** Server clock: advances the watermark to nowMs - allowedLateness (absence fires without events). */
-  tick(nowMs: number): Alert[];
-  /**
-   * End of input: applies every pending hit and closes threshold/sequence/dedupe windows (the
-   * watermark goes to +infinity); absence deadlines fire only up to `untilMs` (default: the
-   * latest event time or tick seen), so keys still active at the end are not reported silent.
-   * Later events are all late.
-   */
-  flush(untilMs?: number): Alert[];
-  swapRules(ruleSet: RuleSet): void;
-  snapshot(): unknown;
-  restore(snapshot: unknown): void;
-  stats(): DetectorStats;
-}
 
 const DEFAULT_LATENESS = 60_000;
 const DEFAULT_MAX_KEYS = 10_000;
+const DEFAULT_SKEW = 5 * 60_000;
+const DEFAULT_MAX_PENDING = 200_000;
+
+function duration(v: number | string, what: string): number {
+  const ms = typeof v === 'string' ? parseDuration(v, what) : v;
+  if (!(ms >= 0)) throw new ArgusError('BAD_CONFIG', `${what} must be >= 0`);
+  return ms;
+}
 
 class DetectorImpl implements Detector {
   private rs: RuleSet;
@@ -76,17 +52,24 @@ class DetectorImpl implements Detector {
   private keyed: RuleRuntime[] = [];
   private readonly lateness: number;
   private readonly maxKeys: number;
+  private readonly skew: number;
+  private readonly maxPending: number;
+  private readonly requests: RequestMemory;
+  private readonly clocks = new SourceClocks();
+  /** event time up to which windows have been applied (monotone) */
+  private applied = Number.NEGATIVE_INFINITY;
   private maxTs = Number.NEGATIVE_INFINITY;
   private clockWm = Number.NEGATIVE_INFINITY;
   private lastNow = Number.NEGATIVE_INFINITY;
   private flushed = false;
-  private counters = { lateDropped: 0, alerts: 0, suppressed: 0, retiredEvictions: 0 };
+  private counters = { lateDropped: 0, lateAccepted: 0, forcedApplied: 0, alerts: 0, suppressed: 0, retiredEvictions: 0 };
   private readonly heap = new Heap<Hit>((a, b) => this.before(a, b));
 
   constructor(o: DetectorOptions) {
-    const l = o.allowedLateness ?? DEFAULT_LATENESS;
-    this.lateness = typeof l === 'string' ? parseDuration(l, 'allowedLateness') : l;
-    if (!(this.lateness >= 0)) throw new ArgusError('BAD_CONFIG', 'allowedLateness must be >= 0');
+    this.lateness = duration(o.allowedLateness ?? DEFAULT_LATENESS, 'allowedLateness');
+    this.skew = duration(o.maxSourceSkew ?? DEFAULT_SKEW, 'maxSourceSkew');
+    this.maxPending = Math.max(1, o.maxPending ?? DEFAULT_MAX_PENDING);
+    this.requests = new RequestMemory(Math.max(1, o.maxRequests ?? DEFAULT_MAX_REQUESTS));
     this.maxKeys = o.maxKeysPerRule ?? DEFAULT_MAX_KEYS;
     if (!(this.maxKeys >= 1)) throw new ArgusError('BAD_CONFIG', 'maxKeysPerRule must be >= 1');
     this.rs = o.ruleSet;
@@ -111,9 +94,11 @@ class DetectorImpl implements Detector {
     return (this.rts.get(a.r)?.ord ?? 0) < (this.rts.get(b.r)?.ord ?? 0);
   }
 
+  /** The frontier windows may be applied up to: the slowest source's watermark, or the clock's. */
   private watermark(): number {
     if (this.flushed) return Number.POSITIVE_INFINITY;
-    return Math.max(this.maxTs - this.lateness, this.clockWm);
+    const slowest = this.clocks.slowest(this.maxTs, this.skew) - this.lateness;
+    return Math.max(this.applied, this.clockWm, slowest);
   }
 
   /** reused per event: the rules matching it */
@@ -126,18 +111,26 @@ class DetectorImpl implements Detector {
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
       if (!Number.isFinite(ev.ts)) continue;
-      const w = this.flushed ? Number.POSITIVE_INFINITY : Math.max(this.maxTs - this.lateness, this.clockWm);
+      const sk = this.clocks.key(ev);
+      const w = this.flushed ? Number.POSITIVE_INFINITY : Math.max(this.clocks.of(sk) - this.lateness, this.applied, this.clockWm);
       rs.matchRules(ev, ms);
       let late = false;
+      let lateOk = false;
       for (let j = 0; j < ms.length; j++) {
         const r = ms[j]!;
         const rt = this.rts.get(r.info.id);
         if (!rt) continue;
         if (!rt.win && !rt.dedupe) {
-          out.push(alertFromMatch(rs.toMatch(r, ev)));
+          if (this.requests.first(r.info.id, requestOf(ev))) out.push(alertFromMatch(rs.toMatch(r, ev)));
+        } else if (!rt.win && ev.ts <= w) {
+          // only dedupe: a late match still alerts, deduplicated against what the rule emitted
+          this.apply(lateHit(rs, r, ev), out);
+          lateOk = true;
         } else if (arrive(rs, this.heap, r, rt, ev, w)) late = true;
       }
       if (late) this.counters.lateDropped++;
+      if (lateOk) this.counters.lateAccepted++;
+      this.clocks.see(sk, ev.ts);
       if (ev.ts > this.maxTs) this.maxTs = ev.ts;
     }
     const w = this.watermark();
@@ -173,7 +166,17 @@ class DetectorImpl implements Detector {
       this.due(h.ts, h.ts, out);
       this.apply(h, out);
     }
-    this.due(w, Math.min(w, absenceUntil), out);
+    let upTo = w;
+    // bounded queue: past maxPending the oldest hits are applied now (the frontier moves up to them)
+    while (this.heap.size > this.maxPending) {
+      const h = this.heap.pop()!;
+      this.due(h.ts, h.ts, out);
+      this.apply(h, out);
+      upTo = Math.max(upTo, h.ts);
+      this.counters.forcedApplied++;
+    }
+    this.due(upTo, Math.min(upTo, absenceUntil), out);
+    if (Number.isFinite(upTo) && upTo > this.applied) this.applied = upTo;
     this.sink = [];
   }
 
@@ -200,8 +203,9 @@ class DetectorImpl implements Detector {
   private apply(h: Hit, out: Alert[]): void {
     const rt = this.rts.get(h.r);
     if (!rt) return;
+    if (!rt.win && !this.requests.first(h.r, h.rq)) return;
     const send = (a: Alert) => {
-      const kept = rt.dedupe ? rt.dedupe.offer(a, h.keys.dedupe ?? [], h.ts) : a;
+      const kept = rt.dedupe ? rt.dedupe.offer(a, h.keys.dedupe ?? [], h.ts, (x) => out.push(x)) : a;
       if (kept) out.push(kept);
       else this.counters.suppressed++;
     };
@@ -214,6 +218,7 @@ class DetectorImpl implements Detector {
     for (const d of dropped) this.counters.retiredEvictions += evictionsOf(d);
     const pending = this.heap.toArray().filter((h) => this.rts.get(h.r)?.fp === rts.get(h.r)?.fp && rts.has(h.r));
     for (const rt of this.keyed) if (rt.win instanceof AbsenceWindow) rt.win.settleAll();
+    this.requests.retain((id) => rts.has(id) && rts.get(id)?.fp === this.rts.get(id)?.fp);
     this.rs = ruleSet;
     this.setRuntimes(rts);
     this.heap.clear();
@@ -226,6 +231,9 @@ class DetectorImpl implements Detector {
       v: 1,
       allowedLateness: this.lateness,
       maxEventTs: finite(this.maxTs),
+      applied: finite(this.applied),
+      sources: this.clocks.dump(),
+      requests: this.requests.dump(),
       clockWatermark: finite(this.clockWm),
       lastNow: finite(this.lastNow),
       flushed: this.flushed,
@@ -248,6 +256,9 @@ class DetectorImpl implements Detector {
       kept.add(r.id);
     }
     this.maxTs = orMinus(s.maxEventTs);
+    this.applied = orMinus(s.applied);
+    this.clocks.load(s.sources ?? (Number.isFinite(this.maxTs) ? [['', this.maxTs]] : []));
+    this.requests.load(s.requests);
     this.clockWm = orMinus(s.clockWatermark);
     this.lastNow = orMinus(s.lastNow);
     this.flushed = s.flushed === true;
@@ -265,8 +276,24 @@ class DetectorImpl implements Detector {
       evictions += e;
       rules[rt.info.id] = { keys: (rt.win?.size ?? 0) + (rt.dedupe?.size ?? 0), evictions: e };
     }
-    const { lateDropped, alerts, suppressed } = this.counters;
-    return { watermark: finite(this.watermark()), maxEventTs: finite(this.maxTs), pending: this.heap.size, lateDropped, evictions, alerts, suppressed, rules };
+    const { lateDropped, lateAccepted, forcedApplied, alerts, suppressed } = this.counters;
+    const r = this.requests;
+    return {
+      watermark: finite(this.watermark()),
+      maxEventTs: finite(this.maxTs),
+      pending: this.heap.size,
+      lateDropped,
+      lateAccepted,
+      forcedApplied,
+      stageRepeats: r.repeats,
+      requests: r.size,
+      requestEvictions: r.evictions,
+      sources: this.clocks.size,
+      evictions,
+      alerts,
+      suppressed,
+      rules,
+    };
   }
 }
 

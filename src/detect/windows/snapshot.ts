@@ -13,10 +13,14 @@ export interface DetectorSnapshot {
   v: 1;
   allowedLateness: number;
   maxEventTs: number | null;
+  /** the frontier windows were applied up to; per-source max event times; remembered requests */
+  applied?: number | null;
+  sources?: [string, number][];
+  requests?: unknown;
   clockWatermark: number | null;
   lastNow: number | null;
   flushed: boolean;
-  counters: { lateDropped: number; alerts: number; suppressed: number; retiredEvictions: number };
+  counters: { lateDropped: number; lateAccepted?: number; forcedApplied?: number; alerts: number; suppressed: number; retiredEvictions: number };
   pending: Hit[];
   rules: RuleSnapshot[];
 }

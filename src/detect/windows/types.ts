@@ -24,6 +24,8 @@ export interface Hit {
   aid?: string;
   /** the event's dedupKey */
   dk?: string;
+  /** the request (requests.ts requestOf): one alert per request for rules without a window */
+  rq?: string;
   title: string;
   labels: Record<string, string>;
   /** `by` values per stateful kind */

@@ -54,23 +54,29 @@ describe('dedupe', () => {
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({ count: 1 });
     expect(d.process([10, 20, 30].map((s) => ev(s, ip('1.1.1.1'))))).toHaveLength(0);
-    expect(d.process([ev(15, ip('2.2.2.2'))])).toHaveLength(0); // late: 15 < watermark 30
-    const other = d.process([ev(31, ip('2.2.2.2'))]);
-    expect(other).toHaveLength(1);
+    // late (15 < watermark 30) but the rule's only state is dedupe: it still alerts, and opens the key's window
+    const late = d.process([ev(15, ip('2.2.2.2'))]);
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({ count: 1, firstTs: T0 + 15_000 });
+    expect(d.process([ev(31, ip('2.2.2.2'))])).toHaveLength(0); // inside the late window [15s, 75s)
     const rest = d.process([ev(61, ip('1.1.1.1'))]);
     expect(rest).toHaveLength(2); // the summary of the 1.1.1.1 window, then a new first alert
-    expect(rest[0]).toMatchObject({ count: 4, suppressed: 3, firstTs: T0, lastTs: T0 + 30_000 });
-    expect(rest[0]!.eventIds).toHaveLength(4);
+    // the summary cites only the requests the first alert did not
+    expect(rest[0]).toMatchObject({ count: 3, suppressed: 3, firstTs: T0 + 10_000, lastTs: T0 + 30_000 });
+    expect(rest[0]!.eventIds).toHaveLength(3);
+    expect(rest[0]!.auditIds).not.toContain(first[0]!.auditIds[0]);
     expect(rest[0]!.title).toBe('Denied from 1.1.1.1 (repeated 3 more times)');
     expect(rest[1]).toMatchObject({ count: 1, firstTs: T0 + 61_000 });
-    expect(d.stats()).toMatchObject({ suppressed: 3, lateDropped: 1 });
+    expect(d.stats()).toMatchObject({ suppressed: 4, lateDropped: 0, lateAccepted: 1 });
+    const end = d.flush();
+    expect(end.map((a) => [a.title, a.suppressed])).toEqual([['Denied from 2.2.2.2 (repeated 1 more time)', 1]]);
   });
 
   it('combines with threshold: one threshold alert per dedupe window', () => {
     const both = ruleSet(rule('B', FAIL, 'threshold: {count: 2, window: 10s, by: [sourceIp]}\ndedupe: {window: 1h, by: [sourceIp]}'));
     const alerts = run(detector(both), [0, 1, 20, 21, 40, 41].map((s) => ev(s, ip('1.1.1.1'))));
     expect(alerts).toHaveLength(2);
-    expect(alerts[1]).toMatchObject({ count: 6, suppressed: 2 });
+    expect(alerts[1]).toMatchObject({ count: 4, suppressed: 2 });
   });
 });
 
@@ -102,7 +108,7 @@ describe('absence', () => {
     const rs5 = ruleSet(rule('Silent', 'source = http', 'absence: {for: 5m, by: [cluster]}'));
     const s = (sec: number, cluster: string) => ev(sec, { cluster });
     const sum = (alerts: Alert[]) =>
-      alerts.map((a) => [a.labels['cluster'], (a.firstTs - T0) / 1000, (a.lastTs - T0) / 1000, a.count, a.eventIds]).sort((x, y) => String(x).localeCompare(String(y)));
+      alerts.map((a) => [a.labels['cluster'], (a.firstTs - T0) / 1000, (a.lastTs - T0) / 1000, a.count, a.lastSeen?.eventId, a.eventIds.length]).sort((x, y) => String(x).localeCompare(String(y)));
     // a at 0 is applied (watermark 10s), then 320 (past a's deadline 300: queued), then 100 (fills the gap)
     const [a0, b250, a320, a100] = [s(0, 'a'), s(250, 'b'), s(320, 'a'), s(100, 'a')];
     const staged = (events: LogEvent[][]) => {
@@ -111,16 +117,16 @@ describe('absence', () => {
     };
     const inOrder = staged([[a0], [a100], [b250], [a320]]);
     expect(sum(inOrder)).toEqual([
-      ['a', 0, 320, 3, [a320.id]],
-      ['b', 250, 250, 1, [b250.id]],
+      ['a', 0, 320, 3, a320.id, 0],
+      ['b', 250, 250, 1, b250.id, 0],
     ]);
     expect(sum(staged([[a0], [b250], [a320], [a100]]))).toEqual(sum(inOrder));
     expect(byKey(staged([[a0], [b250], [a320, a100]]))).toEqual(byKey(inOrder));
     // without the hit in the gap: silent at 300, then a is tracked afresh from 320
     expect(sum(staged([[a0], [b250], [a320]]))).toEqual([
-      ['a', 0, 0, 1, [a0.id]],
-      ['a', 320, 320, 1, [a320.id]],
-      ['b', 250, 250, 1, [b250.id]],
+      ['a', 0, 0, 1, a0.id, 0],
+      ['a', 320, 320, 1, a320.id, 0],
+      ['b', 250, 250, 1, b250.id, 0],
     ]);
   });
 

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ArgusError, parseDuration } from '../../core/index.ts';
 import type { LogEvent, StoreConfig } from '../../core/index.ts';
-import type { AppendResult, QueryResult, Store, StoreListener, StoreQuery, StoreStats } from '../types.ts';
+import type { AppendResult, QueryResult, Store, StoreHealth, StoreQuery, StoreStats } from '../types.ts';
 import { Mutex } from './context.ts';
+import { DataDirLock } from './data-dir-lock.ts';
+import { HealthWatch } from './health-watch.ts';
 import type { StoreContext } from './context.ts';
 import { DedupIndex } from './dedup.ts';
 import { canonicalBatch, encodeBatch, encodeEach } from './event-codec.ts';
@@ -42,6 +44,10 @@ export interface EmbeddedStoreOptions {
   duckdbThreads?: number;
   /** how often retention, compaction and dedup expiry run (ms); 0 disables */
   maintenanceIntervalMs?: number;
+  /** how often the data-dir lock, the WAL directory and file are checked for `health()` (ms, default 2000); 0 disables */
+  healthCheckIntervalMs?: number;
+  /** a data-dir lock of another machine (or boot) is stale once its heartbeat is this old (ms, default 30 s) */
+  lockStaleAfterMs?: number;
 }
 
 /** Embedded-only introspection (tests, /metrics); not part of the Store seam. */
@@ -75,12 +81,15 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   const maxPending = opts.maxPendingEvents ?? 500_000;
   const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024;
   const render = opts.renderSql ?? renderDuckDb;
-  const listeners = new Set<StoreListener>();
   const flushLock = new Mutex();
   const maintLock = new Mutex();
   const timers: NodeJS.Timeout[] = [];
   let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let ctx: StoreContext | undefined;
+  let lock: DataDirLock | undefined;
+  let watch: HealthWatch | undefined;
+  /** running and not fenced (lost lock, WAL gone): flushes and maintenance may write */
+  const writing = (): boolean => state === 'running' && !watch?.problem;
   /** events (and their encoded bytes) appended but not yet queryable */
   let pending = 0;
   let pendingBytes = 0;
@@ -107,13 +116,35 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     flushQueued = true;
     background('flush', flushLock.run(async () => {
       flushQueued = false;
-      if (state === 'running') await flushTail(c);
+      if (writing()) await flushTail(c);
     }));
   }
 
   async function start(): Promise<void> {
     if (state !== 'new') throw new ArgusError('INTERNAL', 'The store can only be started once');
     state = 'starting';
+    try {
+      await mkdir(opts.dataDir, { recursive: true });
+      lock = await DataDirLock.acquire(opts.dataDir, {
+        ...(opts.lockStaleAfterMs !== undefined ? { staleAfterMs: opts.lockStaleAfterMs } : {}),
+        onTakeover: (prev, why) => log.warn({ previous: prev ? { pid: prev.pid, hostname: prev.hostname, startedAt: prev.startedAt } : 'garbled' }, `Took over the stale data-dir lock: ${why}`),
+      });
+    } catch (e) {
+      state = 'stopped';
+      if (e instanceof ArgusError) throw e;
+      throw new ArgusError('STORE_IO', `The store could not lock its data directory ${opts.dataDir}: ${firstLine(e)}`, undefined, { cause: e });
+    }
+    try {
+      await openDir(lock);
+    } catch (e) {
+      state = 'stopped';
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** everything of start after the lock: directories, manifest, WAL replay, tail */
+  async function openDir(held: DataDirLock): Promise<void> {
     const walDir = join(opts.dataDir, 'wal');
     const tmpDir = join(opts.dataDir, 'tmp');
     await mkdir(walDir, { recursive: true });
@@ -148,11 +179,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     } catch (e) {
       tail.close();
       await manifest.close();
-      state = 'stopped';
       throw new ArgusError('STORE_IO', `The store could not start: ${firstLine(e)}`, undefined, { cause: e });
     }
+    watch = new HealthWatch(held, walDir, wal, log);
+    await watch.check();
+    watch.start(opts.healthCheckIntervalMs ?? 2000);
     state = 'running';
-    timers.push(setInterval(() => background('flush', flushLock.run(async () => void (state === 'running' && (await flushTail(c))))), flushEvery));
+    timers.push(setInterval(() => background('flush', flushLock.run(async () => void (writing() && (await flushTail(c))))), flushEvery));
     const maintEvery = opts.maintenanceIntervalMs ?? 60_000;
     if (maintEvery > 0) timers.push(setInterval(() => background('maintenance', maintenance(c)), maintEvery));
     for (const t of timers) t.unref();
@@ -166,7 +199,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
   }
 
   async function maintenance(c: StoreContext): Promise<void> {
-    if (state !== 'running') return;
+    if (!writing()) return;
     c.dedup.prune(Date.now());
     await maintLock.run(() => applyRetention(c, Date.now()));
     await maintLock.run(() => compact(c));
@@ -174,6 +207,9 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
 
   async function append(events: LogEvent[]): Promise<AppendResult> {
     const c = running();
+    // a lost lock or a vanished WAL: a write now could corrupt another owner's files, or be lost
+    const fenced = watch?.problem;
+    if (fenced) throw new ArgusError(fenced.code, fenced.reason, { dir: opts.dataDir });
     if (events.length === 0) return { accepted: 0, duplicates: 0, stored: [] };
     if (pending + events.length > maxPending || pendingBytes > maxPendingBytes) {
       throw new ArgusError('OVERLOADED', `The store has ${pending} events waiting to be committed and loaded; retry later`, {
@@ -244,13 +280,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
         log.error({ err }, 'A durable batch could not be loaded into the tail; it is retried, and replayed on restart');
       },
     );
-    for (const l of listeners) {
-      try {
-        l(stored);
-      } catch (err) {
-        log.error({ err }, 'A store listener threw');
-      }
-    }
     return { accepted: stored.length, duplicates: claim.duplicates, stored, ...refused };
   }
 
@@ -302,6 +331,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     state = 'stopped';
     const c = ctx;
     for (const t of timers) clearInterval(t);
+    watch?.stop();
     // running queries are interrupted (their DuckDB statements stop within ~100 ms)
     for (const ac of inflight) ac.abort(new ArgusError('STORE_CLOSED', 'The store is stopping'));
     const deadline = Date.now() + STOP_WAIT_MS;
@@ -316,11 +346,13 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       // closing DuckDB under a running statement is unsafe; the process is about to exit, and
       // the WAL holds every acknowledged event, so the next start replays what was not flushed
       log.warn({ waitedMs: STOP_WAIT_MS, queries: inflight.size }, 'The store stopped without closing DuckDB: a flush, load or query was still running');
+      await lock?.release();
       return;
     }
     await c.tail.threads.idle();
     await c.manifest.close();
     c.tail.close();
+    await lock?.release();
     log.info('Embedded store stopped');
   }
 
@@ -356,20 +388,25 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     }
   }
 
+  function health(): StoreHealth {
+    if (state !== 'running' || !ctx) return { writable: false, reason: state === 'stopped' ? 'The store is stopped' : 'The store is starting' };
+    const broken = ctx.wal.failure();
+    if (broken) return { writable: false, reason: `The last WAL write or fsync failed (${firstLine(broken)}); the store refuses writes until restarted` };
+    const p = watch?.problem;
+    return p ? { writable: false, reason: p.reason } : { writable: true };
+  }
+
   return {
     start,
+    health,
     append,
     stop,
     stats,
     query,
-    subscribe(listener: StoreListener): () => void {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
     settled: () => running().tail.barrier(),
     flush: () => {
       const c = running();
-      return flushLock.run(async () => void (state === 'running' && (await flushTail(c))));
+      return flushLock.run(async () => void (writing() && (await flushTail(c))));
     },
     applyRetention: (now = Date.now()) => {
       const c = running();

@@ -55,6 +55,22 @@ export class WalWriter {
     this.fileBytes = 0;
   }
 
+  /** the write or fsync error that broke the WAL (appends are refused since), if any */
+  failure(): Error | undefined {
+    return this.broken;
+  }
+
+  /** Whether the open WAL file still has a name (deleting it, or the WAL directory, loses appends). One fstat. */
+  async linked(): Promise<boolean> {
+    const fh = this.fh;
+    if (!fh) return true;
+    try {
+      return (await fh.stat()).nlink > 0;
+    } catch {
+      return this.fh !== fh;
+    }
+  }
+
   stats(): WalWriterStats {
     return { ...this.counters, currentFile: this.fileNo, currentBytes: this.fileBytes };
   }
