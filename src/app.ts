@@ -13,7 +13,7 @@ import type { Store } from './store/index.ts';
 import { QueryGate, buildServer, createMetrics } from './api/index.ts';
 import type { IngestResult, Metrics } from './api/index.ts';
 import type { Alert } from './detect/index.ts';
-import { ALERT_OWNERSHIP } from './detect/index.ts';
+import { ALERT_OWNERSHIP, alertPriority } from './detect/index.ts';
 import { K8S_AUDIT_OWNERSHIP } from './sources/k8s-audit/index.ts';
 import { isDefaultRegistries } from './detect/pack/index.ts';
 import { DetectionService, detectionRuleFiles } from './detect/service/index.ts';
@@ -141,7 +141,7 @@ export function createApp(rawConfig: unknown, opts: AppOptions = {}): App {
     ruleFiles: () => detectionRuleFiles(config.detection),
     storeAlerts: (events) => pipeline.writeAlerts(events),
     onAlerts: (alerts) => {
-      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: a.severity });
+      for (const a of alerts) metrics.alerts.inc({ rule: a.ruleId, severity: alertPriority(a) });
       opts.onAlerts?.(alerts);
     },
     allowedLateness: config.detection.allowedLateness,

@@ -41,17 +41,39 @@ function tooLarge(limit: number, encoding: string): ArgusError {
 }
 
 /**
- * Pure-JS zstd (fzstd) for Node without zlib zstd. It has no backpressure inside one push (a
+ * Checks each zstd frame's window before it is decoded: a single-segment frame declares its
+ * content size there, so one over the limit is refused unread (413), on every Node version.
+ */
+function frameWalker(limit: number): ZstdFrameWalker {
+  return new ZstdFrameWalker((window) => {
+    if (window > Math.max(limit, 8 * 1024 * 1024)) throw tooLarge(limit, 'zstd');
+  });
+}
+
+/** The window check in front of zlib's zstd, which would answer 400 instead. */
+function zstdWindowCheck(limit: number): Transform {
+  const walker = frameWalker(limit);
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      try {
+        walker.feed(chunk);
+      } catch (e) {
+        return cb(e as Error);
+      }
+      cb(null, chunk);
+    },
+  });
+}
+
+/**
+ * Pure-JS zstd (fzstd) for Node without a sound zlib zstd (NATIVE_ZSTD). It has no backpressure inside one push (a
  * small chunk of RLE blocks can expand a thousandfold), so the limit is enforced here, per block,
  * and each frame's window (fzstd allocates it up front) is checked before the frame is decoded.
  */
 function fzstdStream(limit: number): Transform {
   let produced = 0;
   let failure: Error | undefined;
-  const walker = new ZstdFrameWalker((window) => {
-    // a single-segment frame declares its content size here: over the limit is refused unread
-    if (window > Math.max(limit, 8 * 1024 * 1024)) throw tooLarge(limit, 'zstd');
-  });
+  const walker = frameWalker(limit);
   const t: Transform = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       try {
@@ -87,11 +109,43 @@ function fzstdStream(limit: number): Transform {
   return t;
 }
 
-function decoder(enc: Encoding, limit: number): Transform {
-  if (enc === 'gzip') return zlib.createGunzip();
-  if (enc === 'deflate') return zlib.createInflate();
-  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-  return native ? native() : fzstdStream(limit);
+interface ZlibZstd {
+  createZstdDecompress?: () => Transform;
+  zstdCompressSync?: (b: Buffer) => Buffer;
+  zstdDecompressSync?: (b: Buffer) => Buffer;
+}
+
+/**
+ * zlib's zstd (Node >= 22.15), if it decodes a stream as the format says: Node 22 (22.23 still)
+ * stops after the first frame, dropping the frames behind it, and takes a truncated frame as
+ * complete (nodejs/node#64741); Node 24 decodes both right. Probed once at load; fzstd otherwise.
+ */
+function probeNativeZstd(): (() => Transform) | undefined {
+  const z = zlib as unknown as ZlibZstd;
+  if (!z.createZstdDecompress || !z.zstdCompressSync || !z.zstdDecompressSync) return undefined;
+  try {
+    const frame = z.zstdCompressSync(Buffer.from('argus'));
+    if (z.zstdDecompressSync(Buffer.concat([frame, frame])).toString() !== 'argusargus') return undefined;
+    try {
+      z.zstdDecompressSync(frame.subarray(0, frame.length - 3));
+      return undefined;
+    } catch {
+      // a truncated frame is an error: as it should be
+    }
+    return () => z.createZstdDecompress!();
+  } catch {
+    return undefined;
+  }
+}
+
+/** zlib's zstd decoder when it is sound on this Node, else undefined (fzstd is used) */
+const NATIVE_ZSTD = probeNativeZstd();
+
+/** The stages that undo one encoding (piped in this order). */
+function decoders(enc: Encoding, limit: number): Transform[] {
+  if (enc === 'gzip') return [zlib.createGunzip()];
+  if (enc === 'deflate') return [zlib.createInflate()];
+  return NATIVE_ZSTD ? [zstdWindowCheck(limit), NATIVE_ZSTD()] : [fzstdStream(limit)];
 }
 
 export type DecodeOutcome = 'ok' | 'too_large' | 'corrupt' | 'aborted';
@@ -123,7 +177,8 @@ export function decodeBody(
   out.receivedEncodedLength = 0;
   // a late error (the consumer gave up first) must not become an uncaught exception
   out.on('error', () => {});
-  const chain = [...encodings].reverse().map((e) => decoder(e, limit));
+  const stages = [...encodings].reverse().flatMap((enc) => decoders(enc, limit).map((t) => ({ enc, t })));
+  const chain = stages.map((st) => st.t);
   let done = false;
   const fail = (err: Error, outcome: DecodeOutcome): void => {
     if (done) return;
@@ -161,9 +216,8 @@ export function decodeBody(
   });
   function start(): void {
     started = true;
-    const undo = [...encodings].reverse();
     chain.forEach((c, i) => {
-      c.on('error', onDecoderError(undo[i]!));
+      c.on('error', onDecoderError(stages[i]!.enc));
       c.pipe(i + 1 < chain.length ? chain[i + 1]! : sink);
     });
     source.on('data', (chunk: Buffer) => {

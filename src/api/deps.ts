@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HttpConfig, IngestOrigin, IngestRejection, LogEvent, LogEventInput, PushReceiver, TailConfig } from '../core/index.ts';
+import type { DetectionStats } from '../detect/service/index.ts';
 import type { AppendResult, Store } from '../store/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryGate } from './query-gate.ts';
@@ -42,7 +43,7 @@ export interface ApiDeps {
   /** PEM material for HTTPS (and mTLS when ca is set) */
   tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** detection, when running: hot reload and stats */
-  detection?: { reload(): { rules: number }; stats(): unknown };
+  detection?: { reload(): { rules: number }; stats(): DetectionStats };
   /** true once the store has replayed its WAL (ingest is acknowledged from then on) */
   isReady(): boolean;
   /** extra detail for the /readyz body (e.g. detection still catching up after a restart) */

@@ -1,5 +1,17 @@
-/** Prometheus metrics of one server instance (its own registry, so tests can run several servers). */
+/**
+ * Prometheus metrics of one server instance (its own registry, so tests can run several servers).
+ * Names pass `promtool check metrics` (test/e2e/metrics.test.ts): `argus_<subsystem>_<what>`,
+ * counters end in `_total` and nothing else does, units are base units in the name (`_seconds`,
+ * `_bytes`). Metrics counted where they happen live here; the ones read from component stats at
+ * scrape time (store, detection) are in stats-metrics.ts.
+ */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * prom-client's default metrics that are gauges named `*_total` (promtool: "non-counter metrics
+ * should not have _total suffix"); each is the sum of its labelled sibling without the suffix.
+ */
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export interface Metrics {
   registry: Registry;
@@ -11,10 +23,6 @@ export interface Metrics {
   alerts: Counter<'rule' | 'severity'>;
   httpRequests: Counter<'route' | 'status'>;
   queryLatency: Histogram<'kind'>;
-  pendingRows: Gauge;
-  quarantinedSegments: Gauge;
-  quarantinedBatches: Gauge;
-  quarantinedEvents: Gauge;
   tailClients: Gauge;
   queries: Counter<'outcome'>;
   queriesRunning: Gauge;
@@ -34,7 +42,11 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'argus_process_' });
+  if (opts.defaultMetrics !== false) {
+    // the standard unprefixed names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...) that dashboards expect
+    collectDefaultMetrics({ register: registry });
+    for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+  }
   const r = [registry];
   return {
     registry,
@@ -52,14 +64,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     }),
-    pendingRows: new Gauge({ name: 'argus_tail_pending_rows', help: 'Acknowledged events not yet queryable (ingest lag)', registers: r }),
-    quarantinedSegments: new Gauge({
-      name: 'argus_store_quarantined_segments',
-      help: 'Segments taken out of the live set because they could not be read (queries over their range are partial)',
-      registers: r,
-    }),
-    quarantinedBatches: new Gauge({ name: 'argus_store_quarantined_batches', help: 'WAL frames with events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
-    quarantinedEvents: new Gauge({ name: 'argus_store_quarantined_events', help: 'Events the store could not load, written aside to quarantine/wal/ (since start)', registers: r }),
     tailClients: new Gauge({ name: 'argus_live_tail_clients', help: 'Connected live-tail clients', registers: r }),
     queries: new Counter({
       name: 'argus_queries_total',

@@ -114,6 +114,8 @@ export interface StoreStats {
   quarantinedBatches: number;
   /** events quarantined since start (their neighbours were stored) */
   quarantinedEvents: number;
+  /** of those, events not written aside because the quarantine's byte budget was spent (lost) */
+  quarantineDroppedEvents?: number;
   /** long-term storage by source */
   bySource: Record<string, { rows: number; bytes: number }>;
   /** backend-specific figures by camelCase name (embedded: walBytes, segments, walTornFrames...) */

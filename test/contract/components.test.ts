@@ -71,12 +71,12 @@ describe('standard metrics', () => {
         expect(text).toMatch(new RegExp(`^argus_receiver_requests_total\\{receiver="${r.name}",status="4\\d\\d"\\} 1$`, 'm'));
       }
       // the store: the common StoreStats fields, then the backend's extras
-      for (const m of ['argus_store_rows', 'argus_store_bytes', 'argus_tail_pending_rows', 'argus_store_quarantined_segments', 'argus_store_quarantined_events']) {
+      for (const m of ['argus_store_rows', 'argus_store_bytes', 'argus_tail_pending_rows', 'argus_store_quarantined_segments', 'argus_store_quarantined_events_total']) {
         expect(text, m).toMatch(new RegExp(`^${m} \\d+$`, 'm'));
       }
       const extra = (await app.store.stats()).extra;
       expect(Object.keys(extra).length).toBeGreaterThan(0);
-      expect(text).toMatch(/^argus_store_wal_bytes \d+$/m);
+      expect(text).toMatch(/^argus_wal_bytes \d+$/m);
     } finally {
       await app.stop();
     }

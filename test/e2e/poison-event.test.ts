@@ -106,8 +106,8 @@ describe('a poison event', () => {
       expect(q.status).toBe(200);
       expect(q.events.map((e) => e.message).sort()).toEqual(['after', 'before', 'next frame']);
       const m = await app.http.inject({ method: 'GET', url: '/metrics' });
-      expect(m.body).toMatch(/^argus_store_quarantined_events 1$/m);
-      expect(m.body).toMatch(/^argus_store_quarantined_batches 1$/m);
+      expect(m.body).toMatch(/^argus_store_quarantined_events_total 1$/m);
+      expect(m.body).toMatch(/^argus_store_quarantined_batches_total 1$/m);
       expect(readdirSync(join(dir, 'quarantine', 'wal')).sort()).toEqual(['wal-000000000001-0.json', 'wal-000000000001-0.ndjson']);
       await app.store.flush();
       expect((await query(app, 'source:app')).events).toHaveLength(3);

@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
-import { createStoreGauges } from '../store-metrics.ts';
+import { registerStatsMetrics } from '../stats-metrics.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const storeGauges = createStoreGauges(deps.metrics);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) return reply.status(503).send({ status: 'starting' });
@@ -16,8 +15,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     if (!h.writable) return reply.status(503).send({ status: 'unwritable', reason: h.reason ?? 'The store cannot write' });
     return { status: 'ready', ...deps.readiness?.() };
   });
+  // store and detection stats are read at scrape time (stats-metrics.ts): /metrics stays cheap
+  const detection = deps.detection;
+  registerStatsMetrics(deps.metrics.registry, { store: () => deps.store.stats(), ...(detection ? { detection: () => detection.stats() } : {}) });
   app.get('/metrics', async (_req, reply) => {
-    storeGauges.set(await deps.store.stats());
     const text = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });

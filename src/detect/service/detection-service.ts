@@ -63,6 +63,10 @@ export interface DetectionStats extends DetectorStats {
   droppedEvents: number;
   /** events the catch-up after start has read (so far) */
   replayedEvents: number;
+  /** alerts whose write to the store failed (logged; not stored, still handed to onAlerts) */
+  failedAlertWrites: number;
+  /** batches of alerts that made `onAlerts` throw */
+  failedAlertConsumers: number;
   catchup?: CatchUpProgress;
 }
 
@@ -80,6 +84,8 @@ export class DetectionService {
   private pending = 0;
   private dropped_ = 0;
   private replayed = 0;
+  private failedWrites = 0;
+  private failedConsumers = 0;
   private sinceSnapshot = 0;
   private catchUp: CatchUp | undefined;
   private catchUpDone: Promise<void> | undefined;
@@ -250,11 +256,13 @@ export class DetectionService {
     try {
       await this.o.storeAlerts(alerts.map(alertToLogEvent));
     } catch (e) {
+      this.failedWrites += alerts.length;
       this.log.error({ err: (e as Error).message, alerts: alerts.length }, 'Storing alerts failed');
     }
     try {
       this.o.onAlerts?.(alerts);
     } catch (e) {
+      this.failedConsumers++;
       this.log.error({ err: (e as Error).message }, 'An alert consumer failed');
     }
   }
@@ -287,14 +295,22 @@ export class DetectionService {
     return p ? { ...p } : undefined;
   }
 
+  /** Cheap (read at every /metrics scrape); before start, the detector's part is empty. */
   stats(): DetectionStats {
     const catchup = this.catchUpProgress();
+    const built = this.detector as Detector | undefined;
+    const detector: DetectorStats = built?.stats() ?? {
+      watermark: null, maxEventTs: null, pending: 0, lateDropped: 0, lateAccepted: 0, forcedApplied: 0, stageRepeats: 0,
+      requests: 0, requestEvictions: 0, sources: 0, evictions: 0, alerts: 0, suppressed: 0, rules: {},
+    };
     return {
-      ...this.detector.stats(),
+      ...detector,
       rulesLoaded: this.rulesLoaded,
       pendingEvents: this.pending,
       droppedEvents: this.dropped_,
       replayedEvents: this.catchUp?.progress.processed ?? this.replayed,
+      failedAlertWrites: this.failedWrites,
+      failedAlertConsumers: this.failedConsumers,
       ...(catchup ? { catchup } : {}),
     };
   }

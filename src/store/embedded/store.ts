@@ -347,6 +347,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
       quarantinedRows: snap.quarantined.reduce((n, q) => n + q.rows, 0),
       quarantinedBatches: c.walQuarantine.counters.batches,
       quarantinedEvents: c.walQuarantine.counters.events,
+      quarantineDroppedEvents: c.walQuarantine.counters.dropped,
       bySource,
     };
   }
