@@ -31,6 +31,20 @@ describe('store health and the data-dir lock', () => {
     cleanup();
   });
 
+  it('stays writable across WAL rotations and the deletion of flushed WAL files (no false alarm)', async () => {
+    // found by the fuzz test: a check that ran while a flush rotated the WAL judged the closed
+    // handle "deleted" and the store refused every write until restarted
+    store = openStore(dir, { flushEvents: 5 }, { healthCheckIntervalMs: 0 });
+    await store.start();
+    for (let i = 0; i < 60; i++) {
+      const appended = store.append([auditEvent(i * 2), auditEvent(i * 2 + 1)]);
+      const flushed = i % 3 === 0 ? store.flush() : Promise.resolve();
+      // health rounds interleaved with appends, rotations and WAL deletions
+      await Promise.all([appended, flushed, store.checkHealth(), store.checkHealth()]);
+      expect(store.health(), `round ${i}`).toEqual({ writable: true });
+    }
+  });
+
   it('is writable only while running; the lock is held while running and removed on stop', async () => {
     store = openStore(dir, {}, { healthCheckIntervalMs: 10 });
     expect(store.health()).toEqual({ writable: false, reason: 'The store is starting' });

@@ -79,6 +79,8 @@ export interface EmbeddedStore extends Store {
   walStats(): WalWriterStats;
   /** queries in progress (started and not yet settled) */
   runningQueries(): number;
+  /** one health round now (the lock, the WAL directory and file); tests */
+  checkHealth(): Promise<void>;
 }
 
 /** longest a query waits for tail loads queued before it (read-your-writes under saturation) */
@@ -448,5 +450,6 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     },
     walStats: () => running().wal.stats(),
     runningQueries: () => inflight.size,
+    checkHealth: () => watch?.check() ?? Promise.resolve(),
   };
 }

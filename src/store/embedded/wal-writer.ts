@@ -33,6 +33,8 @@ export class WalWriter {
   private fileNo = 0;
   private fileBytes = 0;
   private pending: Waiter[] = [];
+  /** between closing the old file and opening the next one */
+  private rotating = false;
   private rotateWaiters: { resolve: (n: number) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
   private scheduled = false;
@@ -63,11 +65,13 @@ export class WalWriter {
   /** Whether the open WAL file still has a name (deleting it, or the WAL directory, loses appends). One fstat. */
   async linked(): Promise<boolean> {
     const fh = this.fh;
-    if (!fh) return true;
+    if (!fh || this.rotating) return true;
     try {
-      return (await fh.stat()).nlink > 0;
+      const nlink = (await fh.stat()).nlink;
+      // a file rotated out meanwhile may already be deleted by a flush: only the current one counts
+      return nlink > 0 || this.fh !== fh;
     } catch {
-      return this.fh !== fh;
+      return this.fh !== fh || this.rotating;
     }
   }
 
@@ -177,10 +181,14 @@ export class WalWriter {
     this.rotateWaiters = [];
     const closed = this.fileNo;
     try {
+      // `linked()` must not judge the handle being closed while rotating
+      this.rotating = true;
       await this.fh!.close();
       await this.open(closed + 1);
+      this.rotating = false;
       for (const w of waiters) w.resolve(closed);
     } catch (e) {
+      this.rotating = false;
       this.broken ??= e as Error;
       for (const w of waiters) w.reject(this.ioError(e));
     }

@@ -1,4 +1,7 @@
-import { openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pino } from 'pino';
+import { WalWriter } from './wal-writer.ts';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -155,3 +158,30 @@ function garble(file: string, at: number): void {
   writeSync(fd, Buffer.from([0xde, 0xad, 0xbe, 0xef]), 0, 4, at);
   closeSync(fd);
 }
+
+describe('WalWriter.linked during rotation', () => {
+  it('never reports the current file as deleted while it rotates (the health watch relies on it)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'argus-wal-linked-'));
+    try {
+      const w = new WalWriter(d, pino({ level: 'silent' }), 0);
+      await w.open(1);
+      const seen: boolean[] = [];
+      for (let round = 0; round < 20; round++) {
+        await w.append(Buffer.from(`{"n":${round}}\n`), () => undefined);
+        let done = false;
+        const rotated = w.rotate().then(() => (done = true));
+        // poll while the old file is closed and the next one opened
+        for (let i = 0; i < 200 && !done; i++) seen.push(await w.linked());
+        await rotated;
+        // a flush deletes the files it covered: the current one stays linked
+        for (const f of readdirSync(d)) if (f !== readdirSync(d).sort().at(-1)) rmSync(join(d, f));
+        seen.push(await w.linked());
+      }
+      await w.close();
+      expect(seen.length).toBeGreaterThan(20);
+      expect(seen.filter((x) => !x)).toEqual([]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
