@@ -12,10 +12,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
+import { freePort } from '../../test/helpers/server-process.ts';
 import { parseConfig } from '../../src/core/index.ts';
 import { embeddedStoreConfigSchema as storeConfigSchema, createEmbeddedStore } from '../../src/store/embedded/index.ts';
 
@@ -39,17 +39,6 @@ const git = (): string => {
     return 'unknown';
   }
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {

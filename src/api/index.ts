@@ -4,7 +4,7 @@ export { createMetrics } from './metrics.ts';
 export type { Metrics } from './metrics.ts';
 export type { ApiDeps, IngestResult } from './deps.ts';
 export { QueryGate } from './query-gate.ts';
-export { answerBatch, respondToBatch } from './routes/batch-response.ts';
+export { answerBatch } from './routes/batch-response.ts';
 export type { BatchAnswer } from './routes/batch-response.ts';
 export { mountReceivers } from './receivers/mount.ts';
 export { resolveSender } from './receivers/auth.ts';

@@ -17,7 +17,6 @@ export interface Metrics {
   registry: Registry;
   ingested: Counter<'source'>;
   rejected: Counter<'reason'>;
-  dropped: Counter<'reason'>;
   duplicates: Counter;
   redactions: Counter;
   alerts: Counter<'rule' | 'severity'>;
@@ -52,7 +51,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registry,
     ingested: new Counter({ name: 'argus_events_ingested_total', help: 'Events stored durably', labelNames: ['source'], registers: r }),
     rejected: new Counter({ name: 'argus_events_rejected_total', help: 'Events or requests rejected as bad input', labelNames: ['reason'], registers: r }),
-    dropped: new Counter({ name: 'argus_events_dropped_total', help: 'Events dropped by a bounded queue', labelNames: ['reason'], registers: r }),
     duplicates: new Counter({ name: 'argus_events_duplicate_total', help: 'Events skipped by idempotency keys', registers: r }),
     redactions: new Counter({ name: 'argus_redactions_total', help: 'Secret values redacted at ingest', registers: r }),
     alerts: new Counter({ name: 'argus_alerts_total', help: 'Alerts raised by detection', labelNames: ['rule', 'severity'], registers: r }),

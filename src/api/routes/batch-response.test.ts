@@ -5,7 +5,7 @@ import type { LogEventInput } from '../../core/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { ApiDeps, IngestResult } from '../deps.ts';
 import { createMetrics } from '../metrics.ts';
-import { respondToBatch } from './batch-response.ts';
+import { answerBatch } from './batch-response.ts';
 
 function depsWith(result: IngestResult): ApiDeps {
   return {
@@ -26,13 +26,16 @@ function depsWith(result: IngestResult): ApiDeps {
 async function answer(deps: ApiDeps, events: number, errors: { index: number; message: string }[], positions: number[], total?: number) {
   const app = Fastify();
   const inputs = Array.from({ length: events }, (_, i) => ({ ts: 0, source: 'x', message: String(i) }) as LogEventInput);
-  app.post('/b', (_req, reply) => respondToBatch(reply, deps, inputs, errors, { receiver: 'generic' }, positions, total));
+  app.post('/b', async (_req, reply) => {
+    const a = await answerBatch(deps, inputs, errors, { receiver: 'generic' }, positions, total);
+    return reply.status(a.status).send(a.body);
+  });
   const r = await app.inject({ method: 'POST', url: '/b' });
   await app.close();
   return { status: r.statusCode, body: r.json() as Record<string, any> };
 }
 
-describe('respondToBatch', () => {
+describe('answerBatch', () => {
   it('reports an event the store refused at its body index, merged in order with the decoder errors', async () => {
     const deps = depsWith({ accepted: 1, duplicates: 0, stored: [{ id: 'a' } as never], rejected: [{ position: 1, field: 'ts', message: 'ts is out of range' }] });
     const r = await answer(deps, 2, [{ index: 2, message: 'event must be a JSON object' }], [0, 4]);

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { IngestOrigin, LogEventInput } from '../../core/index.ts';
 import type { ApiDeps, IngestResult } from '../deps.ts';
 
@@ -59,19 +58,6 @@ export async function answerBatch(
   return { status: rejected > 0 ? 207 : 200, body, accepted: r.accepted, duplicates: r.duplicates, rejected };
 }
 
-/** answerBatch, sent. */
-export async function respondToBatch(
-  reply: FastifyReply,
-  deps: ApiDeps,
-  events: LogEventInput[],
-  decodeErrors: ItemError[],
-  origin: IngestOrigin,
-  positions?: readonly number[],
-  rejectedTotal: number = decodeErrors.length,
-): Promise<unknown> {
-  const a = await answerBatch(deps, events, decodeErrors, origin, positions, rejectedTotal);
-  return reply.status(a.status).send(a.body);
-}
 
 function noneValid(errors: ItemError[], rejected: number): BatchAnswer {
   const first = errors[0]!;

@@ -36,17 +36,8 @@ export interface CheckpointEntry {
   wal: number;
   at: number;
 }
-/** A segment taken out of the live set because it could not be read. */
-export interface QuarantinedSegment {
-  id: string;
-  /** where the segment lived (relative to the data dir) */
-  path: string;
-  source: string;
-  partition: string;
-  minTs: number;
-  maxTs: number;
-  rows: number;
-  bytes: number;
+/** A segment taken out of the live set because it could not be read: what it held, and why. */
+export interface QuarantinedSegment extends Pick<SegmentInfo, 'id' | 'path' | 'source' | 'partition' | 'minTs' | 'maxTs' | 'rows' | 'bytes'> {
   /** what failed (file missing, DuckDB's error) */
   reason: string;
   at: number;
